@@ -1,0 +1,47 @@
+# Gongkai. A fresh machine needs Python 3.11+ and make; everything else comes from PyPI.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint check messages setup demo clean-db
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Gongkai needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	@$(PY) manage.py compile_translations
+
+## make run: set up, migrate SQLite, load the demo district once, start the job runner, serve :$(PORT)
+run: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+	@echo "Gongkai: http://127.0.0.1:$(PORT)/   staff workbench: http://127.0.0.1:$(PORT)/staff/"
+	DEBUG=true $(PY) manage.py run_huey --quiet & HUEY_PID=$$!; \
+	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite on SQLite (browser tests run when chromium is installed)
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+## make check: migrations in step with models, deploy checks, translations complete
+check: setup
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=gongkai.example.gov.cn \
+		$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m pytest -q tests/test_translations.py
+
+## make messages: extract new msgids into locale/zh_Hans (needs GNU gettext), then translate them
+messages: setup
+	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var
+	@$(PY) manage.py compile_translations

@@ -1,0 +1,12 @@
+"""Test settings: the production settings module with test-only environment defaults
+(pretix's pattern). DEBUG stays off, so tests see production behaviour; only the HTTPS
+redirect is off because the test client speaks plain HTTP."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "k" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
+
+from config.settings import *  # noqa: E402,F403

@@ -1,0 +1,180 @@
+"""Load the demo district on first run: 黄岩区, 茅畲乡 with its offices, one district department,
+and one demo person per role in each. Passwords are random, printed once and written to
+settings.DEMO_CREDENTIALS_FILE (git ignores var/); no fixed default password exists.
+
+The unified social credit codes are synthetic (valid check characters, made-up organisation
+codes); the contact details are placeholders to be replaced by each agency's system administrator.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.choices import AgencyKind, Role
+from gongkai.accounts.models import Agency, Office
+from gongkai.accounts.services import RoleGrant, create_staff_user
+from gongkai.accounts.validators import uscc_check_character
+
+
+def credit_code(body17: str) -> str:
+    return body17 + uscc_check_character(body17)
+
+
+AGENCIES = [
+    {
+        "slug": "huangyan",
+        "name": "台州市黄岩区人民政府",
+        "kind": AgencyKind.DISTRICT,
+        "code": credit_code("11331003MB0000001"),
+        "office_name": "黄岩区政府信息公开领导小组办公室",
+        "offices": ["黄岩区政府信息公开领导小组办公室", "区政府办公室"],
+        "address": "浙江省台州市黄岩区东城街道劳动北路118号",
+        "postcode": "318020",
+        "phone": "0576-84000000",
+        "fax": "0576-84000001",
+        "email": "gongkai@huangyan.example.gov.cn",
+    },
+    {
+        "slug": "maoshe",
+        "name": "台州市黄岩区茅畲乡人民政府",
+        "kind": AgencyKind.TOWNSHIP,
+        "code": credit_code("11331003MB0000002"),
+        "office_name": "茅畲乡党政综合办公室（党政办）",
+        "offices": ["党政办", "经济发展办", "农业农村办", "社会事务办", "平安法治办"],
+        "address": "浙江省台州市黄岩区茅畲乡茅畲村",
+        "postcode": "318024",
+        "phone": "0576-84010000",
+        "fax": "0576-84010001",
+        "email": "maoshe@huangyan.example.gov.cn",
+    },
+    {
+        "slug": "huangyan-agri",
+        "name": "台州市黄岩区农业农村局",
+        "kind": AgencyKind.DEPARTMENT,
+        "code": credit_code("11331003MB0000003"),
+        "office_name": "黄岩区农业农村局办公室",
+        "offices": ["办公室", "农村经营管理科", "种植业科"],
+        "address": "浙江省台州市黄岩区西城街道天长南路9号",
+        "postcode": "318020",
+        "phone": "0576-84020000",
+        "fax": "",
+        "email": "nyncj@huangyan.example.gov.cn",
+    },
+]
+
+PEOPLE = {
+    Role.CLERK: "王晓明",
+    Role.OFFICE_HEAD: "李建国",
+    Role.DISCLOSURE_OFFICER: "陈丽华",
+    Role.CONFIDENTIALITY_REVIEWER: "张卫东",
+    Role.LEADER_IN_CHARGE: "刘志强",
+    Role.PRINCIPAL_LEADER: "赵国平",
+    Role.WEB_ADMINISTRATOR: "周海燕",
+    Role.DISTRICT_SUPERVISOR: "吴文静",
+    Role.SYSTEM_ADMIN: "孙立新",
+    Role.SECURITY_ADMIN: "郑安全",
+    Role.AUDIT_ADMIN: "冯审计",
+}
+USERNAME_SUFFIX = {
+    Role.CLERK: "clerk",
+    Role.OFFICE_HEAD: "head",
+    Role.DISCLOSURE_OFFICER: "disclosure",
+    Role.CONFIDENTIALITY_REVIEWER: "secrecy",
+    Role.LEADER_IN_CHARGE: "leader",
+    Role.PRINCIPAL_LEADER: "principal",
+    Role.WEB_ADMINISTRATOR: "web",
+    Role.DISTRICT_SUPERVISOR: "supervisor",
+    Role.SYSTEM_ADMIN: "sysadmin",
+    Role.SECURITY_ADMIN: "secadmin",
+    Role.AUDIT_ADMIN: "auditadmin",
+}
+
+
+def random_password() -> str:
+    alphabet = string.ascii_letters + string.digits + "-_.!@#"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(16))
+        try:
+            validate_password(candidate)
+        except ValidationError:
+            continue
+        return candidate
+
+
+class Command(BaseCommand):
+    help = "Load the demo district (first run only) and print the demo staff passwords once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--credentials-file", default=str(settings.DEMO_CREDENTIALS_FILE))
+
+    def handle(self, *args, credentials_file, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        path = Path(credentials_file)
+        if Agency.objects.filter(slug="huangyan").exists():
+            self.stdout.write(_("Demo data is already loaded; the demo passwords are in %(path)s") % {"path": path})
+            return
+        lines = self._load()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        self.stdout.write(
+            _("Demo data loaded. Demo accounts (passwords are shown this once and kept in %(path)s):") % {"path": path}
+        )
+        for line in lines:
+            self.stdout.write("  " + line)
+
+    @transaction.atomic
+    def _load(self) -> list[str]:
+        lines: list[str] = []
+        district = None
+        for spec in AGENCIES:
+            agency = Agency.objects.create(
+                slug=spec["slug"],
+                name=spec["name"],
+                kind=spec["kind"],
+                parent=district,
+                credit_code=spec["code"],
+                index_prefix=spec["code"],
+                disclosure_office_name=spec["office_name"],
+                address=spec["address"],
+                postcode=spec["postcode"],
+                office_hours="工作日 上午8:30—12:00，下午14:30—17:30（夏令时）",
+                phone=spec["phone"],
+                fax=spec["fax"],
+                email=spec["email"],
+                acceptance_phone=spec["phone"],
+                supervision_phone="0576-84000012",
+            )
+            district = district or agency
+            offices = [
+                Office.objects.create(agency=agency, name=name, is_disclosure_office=(i == 0))
+                for i, name in enumerate(spec["offices"])
+            ]
+            business_office = offices[1] if len(offices) > 1 else offices[0]
+            for role, person in PEOPLE.items():
+                if role == Role.DISTRICT_SUPERVISOR and agency.parent_id is not None:
+                    continue
+                username = f"{spec['slug']}.{USERNAME_SUFFIX[role]}"
+                password = random_password()
+                office = business_office if role in (Role.CLERK, Role.OFFICE_HEAD) else None
+                create_staff_user(
+                    actor=None,
+                    agency=agency,
+                    username=username,
+                    full_name=person,
+                    email=f"{username}@example.gov.cn",
+                    password=password,
+                    grants=[RoleGrant(role=role, office=office)],
+                )
+                lines.append(f"{agency.name}\t{Role(role).label}\t{username}\t{password}")
+        return lines

@@ -1,0 +1,162 @@
+"""Organisation (district → agencies → offices) and staff with their roles (A1, A9, G3, H4)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.choices import ADMIN_ROLES, AgencyKind, Role
+from gongkai.accounts.validators import validate_uscc
+
+
+class Agency(models.Model):
+    """A body that discloses information: the district itself, a township, a department, …
+
+    The district is an agency too (kind=district, no parent); every other agency names it as
+    parent. Contact details feed the agency's 政府信息公开指南 page (A2/A9, art. 12).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    slug = models.SlugField(_("web address name"), max_length=40, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    index_prefix = models.CharField(
+        _("catalog index prefix"),
+        max_length=40,
+        help_text=_("Prefix of this agency's catalog index numbers, usually its credit code."),
+    )
+    disclosure_office_name = models.CharField(_("disclosure office"), max_length=100)
+    address = models.CharField(_("office address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    acceptance_phone = models.CharField(_("application acceptance phone"), max_length=40)
+    supervision_phone = models.CharField(_("supervision and complaints phone"), max_length=40)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["parent_id", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AgencyKind.DISTRICT, parent__isnull=True)
+                | (~Q(kind=AgencyKind.DISTRICT) & Q(parent__isnull=False)),
+                name="agency_district_has_no_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:guide", kwargs={"agency_slug": self.slug})
+
+    @property
+    def is_district(self) -> bool:
+        return self.kind == AgencyKind.DISTRICT
+
+    @property
+    def district_id(self) -> int:
+        return self.pk if self.parent_id is None else self.parent_id
+
+
+class Office(models.Model):
+    """An office inside an agency (党政办, 经济发展办, …)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="offices")
+    name = models.CharField(_("name"), max_length=100)
+    is_disclosure_office = models.BooleanField(
+        _("is the disclosure office"), default=False, help_text=_("The office that runs disclosure work (A2).")
+    )
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["agency_id", "-is_disclosure_office", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="office_name_unique_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(is_disclosure_office=True), name="one_disclosure_office_per_agency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.name} {self.name}"
+
+
+class User(AbstractUser):
+    """A staff account. Every staff member belongs to exactly one agency."""
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("full name"), max_length=50)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    # Bumped whenever roles change or the account is disabled: every open session ends (AUTH-06).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["agency_id", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django's hash covers the password only; ours also covers session_version, so a role
+        # change or deactivation logs the person out everywhere.
+        return salted_hmac(
+            "gongkai.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class RoleAssignment(models.Model):
+    """One role held by one staff member in their agency (office-bound roles name the office)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    office = models.ForeignKey(Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_once_per_user"),
+            # 三员分立: at most one administrator role per person, enforced by the database.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role__in=sorted(ADMIN_ROLES)), name="one_admin_role_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"

@@ -1,0 +1,69 @@
+"""Validators for staff passwords and agency identifiers."""
+
+from __future__ import annotations
+
+import string
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(first17: str) -> str:
+    """The check character of a unified social credit code (GB 32100-2015)."""
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> None:
+    """Refuse anything that is not an 18-character code with a valid check character."""
+    if len(value) != 18 or any(ch not in USCC_ALPHABET for ch in value):
+        raise ValidationError(
+            _("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
+            code="uscc_format",
+        )
+    if uscc_check_character(value[:17]) != value[17]:
+        raise ValidationError(_("The check character of this unified social credit code is wrong."), code="uscc_check")
+
+
+class CharacterClassValidator:
+    """Require characters from N of the 4 classes (lower, upper, digit, symbol): 等保 L3-CES1-01."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user=None) -> None:
+        classes = [
+            any(c in string.ascii_lowercase for c in password),
+            any(c in string.ascii_uppercase for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.min_classes:
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return ngettext(
+            "Your password must mix at least %(count)d kind of character: lower-case letters, "
+            "upper-case letters, digits and symbols.",
+            "Your password must mix at least %(count)d kinds of character: lower-case letters, "
+            "upper-case letters, digits and symbols.",
+            self.min_classes,
+        ) % {"count": self.min_classes}
+
+
+class MaximumLengthValidator:
+    """Long passphrases are welcome (64+ characters, never truncated); absurd input is not."""
+
+    def __init__(self, max_length: int = 128) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(self.get_help_text(), code="password_too_long")
+
+    def get_help_text(self) -> str:
+        return _("Your password can be at most %(max)d characters long.") % {"max": self.max_length}

@@ -1,0 +1,172 @@
+"""Sign-in, the workbench home, and each agency's own administration pages.
+
+Who may reach each URL is decided in gongkai.core.access before these views run; the services
+check again that the actor acts on their own agency.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.accounts.choices import OFFICE_ROLES, Role
+from gongkai.accounts.forms import AgencyContactForm, LoginForm, StaffCreateForm, StaffEditForm
+from gongkai.accounts.models import Agency, User
+from gongkai.accounts.services import (
+    AGENCY_CONTACT_FIELDS,
+    create_staff_user,
+    set_user_active,
+    set_user_roles,
+    update_agency_contact,
+)
+from gongkai.core.access import user_roles
+from gongkai.core.calendar import missing_next_year
+from gongkai.core.models import AuditEvent
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    from gongkai.accounts.services import change_own_password
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change_own_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        request.user.refresh_from_db()
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = user_roles(request.user)
+    assignments = request.user.role_assignments.select_related("office").order_by("role")
+    warn_year = None
+    if Role.SYSTEM_ADMIN in roles and request.user.agency.parent_id is None:
+        warn_year = missing_next_year()
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"assignments": assignments, "warn_year": warn_year, "roles": roles, "Role": Role},
+    )
+
+
+def _agency(slug: str) -> Agency:
+    return get_object_or_404(Agency, slug=slug)
+
+
+@require_http_methods(["GET"])
+def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    staff = agency.staff.prefetch_related("role_assignments__office").order_by("-is_active", "username")
+    return render(request, "accounts/user_list.html", {"agency": agency, "staff": staff})
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    form = StaffCreateForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = create_staff_user(
+                actor=request.user,
+                agency=agency,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                grants=data["grants"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user-list", agency_slug=agency.slug)
+    return render(request, "accounts/user_form.html", {"agency": agency, "form": form, "creating": True})
+
+
+def _staff_member(agency: Agency, pk: int) -> User:
+    return get_object_or_404(User, pk=pk, agency=agency)
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    agency = _agency(agency_slug)
+    member = _staff_member(agency, pk)
+    assignments = list(member.role_assignments.select_related("office"))
+    office = next((a.office for a in assignments if a.role in OFFICE_ROLES and a.office), None)
+    initial = {
+        "full_name": member.full_name,
+        "email": member.email,
+        "roles": [a.role for a in assignments],
+        "office": office,
+    }
+    form = StaffEditForm(request.POST or None, initial=initial, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            set_user_roles(
+                actor=request.user, user=member, grants=data["grants"], full_name=data["full_name"], email=data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved. The person's open sessions have ended."))
+            return redirect("accounts:user-list", agency_slug=agency.slug)
+    history = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(member.pk))[:30]
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"agency": agency, "form": form, "member": member, "creating": False, "history": history},
+    )
+
+
+@require_POST
+def user_deactivate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    agency = _agency(agency_slug)
+    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=False)
+    messages.success(request, _("Account %(name)s disabled.") % {"name": member.username})
+    return redirect("accounts:user-list", agency_slug=agency.slug)
+
+
+@require_POST
+def user_activate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    agency = _agency(agency_slug)
+    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=True)
+    messages.success(request, _("Account %(name)s enabled.") % {"name": member.username})
+    return redirect("accounts:user-list", agency_slug=agency.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def agency_edit(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
+    if request.method == "POST" and form.is_valid():
+        update_agency_contact(
+            actor=request.user, agency=agency, values={f: form.cleaned_data[f] for f in AGENCY_CONTACT_FIELDS}
+        )
+        messages.success(request, _("The agency's details are saved."))
+        return redirect("accounts:agency-edit", agency_slug=agency.slug)
+    return render(request, "accounts/agency_form.html", {"agency": agency, "form": form})

@@ -1,0 +1,110 @@
+"""The one place that decides who may reach which URL (security.md AC-01; seed rule G1).
+
+Every URL name of the project is classified in ``URL_ACCESS``. ``AccessPolicyMiddleware``
+applies it before any view runs; a URL missing here is refused (deny by default), and
+``tests/core/test_permission_matrix.py`` fails when one is missing. Object-level checks
+(which agency's document, which applicant's application) stay in each app's ``permissions.py``.
+
+Rules:
+- ``PUBLIC``: anyone, signed in or not.
+- ``STAFF``: any signed-in staff member.
+- ``roles(...)``: a signed-in staff member holding one of the roles. With
+  ``agency_kwarg`` the URL names an agency (by slug) and the person must belong to it: data
+  never crosses agencies. With ``district=True`` the person must belong to the district agency.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from gongkai.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class Access:
+    public: bool = False
+    roles: frozenset[str] | None = None
+    agency_kwarg: str | None = None
+    district: bool = False
+
+
+PUBLIC = Access(public=True)
+STAFF = Access()
+
+
+def roles(*names: str, agency_kwarg: str | None = None, district: bool = False) -> Access:
+    return Access(roles=frozenset(names), agency_kwarg=agency_kwarg, district=district)
+
+
+URL_ACCESS: dict[str, Access] = {
+    # Public portal
+    "portal:home": PUBLIC,
+    "portal:guide": PUBLIC,
+    # Sign-in (public by nature) and the signed-in person's own pages
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:password-change": STAFF,
+    "accounts:dashboard": STAFF,
+    # The working-day calculator serves every staff member
+    "core:workday-calculator": STAFF,
+    # The national holiday arrangement is one for the whole platform: district system admin.
+    "core:calendar-list": roles(Role.SYSTEM_ADMIN, district=True),
+    "core:calendar-create": roles(Role.SYSTEM_ADMIN, district=True),
+    "core:calendar-edit": roles(Role.SYSTEM_ADMIN, district=True),
+    # The audit trail: audit administrators only (AC-04)
+    "core:audit-list": roles(Role.AUDIT_ADMIN),
+    # An agency's own administration (AC-04): security admin for people, system admin for settings
+    "accounts:user-list": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:user-create": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:user-edit": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:user-deactivate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:user-activate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:agency-edit": roles(Role.SYSTEM_ADMIN, agency_kwarg="agency_slug"),
+    # JSON API (anonymous, read-only) and its OpenAPI document
+    "api:openapi-json": PUBLIC,
+    "api:workdays_add": PUBLIC,
+    "api:workdays_between_view": PUBLIC,
+    "api:api-root": PUBLIC,
+    "api:workdays_info": PUBLIC,
+}
+
+
+class Decision(enum.Enum):
+    ALLOW = "allow"
+    LOGIN = "login"  # not signed in: send to the login page
+    FORBIDDEN = "forbidden"  # signed in, lacks the role: 403
+    NOT_FOUND = "not_found"  # unknown URL name, or another agency's page: 404
+
+
+def decide(user, access: Access | None, url_kwargs: dict) -> Decision:
+    """The decision for one request; pure apart from the user's cached role list."""
+    if access is None:
+        return Decision.NOT_FOUND
+    if access.public:
+        return Decision.ALLOW
+    if not (user and user.is_authenticated and user.is_active and user.agency_id):
+        return Decision.LOGIN
+    if access.roles is None:
+        return Decision.ALLOW
+    if access.agency_kwarg is not None:
+        from gongkai.accounts.models import Agency
+
+        slug = url_kwargs.get(access.agency_kwarg)
+        agency_id = Agency.objects.filter(slug=slug).values_list("id", flat=True).first()
+        if agency_id is None or agency_id != user.agency_id:
+            return Decision.NOT_FOUND
+    if access.district and user.agency.parent_id is not None:
+        return Decision.FORBIDDEN
+    if not access.roles & user_roles(user):
+        return Decision.FORBIDDEN
+    return Decision.ALLOW
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles the person holds, read once per request."""
+    cached = getattr(user, "_gongkai_roles", None)
+    if cached is None:
+        cached = frozenset(user.role_assignments.values_list("role", flat=True))
+        user._gongkai_roles = cached
+    return cached

@@ -1,0 +1,105 @@
+"""The working-day calendar and the audit trail: the two things every workflow stands on."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarYear(models.Model):
+    """One year's official holiday arrangement (《国务院办公厅关于YYYY年部分节假日安排的通知》)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source notice"), max_length=200, help_text=_("Title or number of the official notice.")
+    )
+    published_on = models.DateField(_("notice published on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up workday")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the plain Monday–Friday rule: a day off in a holiday period
+    (weekends inside the period included) or a weekend day worked in exchange (调休)."""
+
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CalendarDayKind.choices)
+    name = models.CharField(_("holiday"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", _("Succeeded")
+    FAILURE = "failure", _("Failed")
+
+
+class AuditEvent(models.Model):
+    """One append-only audit record (B4, B5, G1; 等保 L3-CES1-12..15).
+
+    No foreign keys: the actor, agency and object are snapshots, so a record survives the
+    deletion of what it names, and the database never needs to update it. The database refuses
+    UPDATE and DELETE (triggers in migration 0002); each row carries the HMAC of its content and
+    of the previous row's hash, so ``manage.py verify_audit`` finds the first altered row.
+    """
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    event = models.CharField(_("event"), max_length=80, db_index=True)
+    result = models.CharField(_("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.SUCCESS)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_username = models.CharField(_("actor account"), max_length=150, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=100, blank=True)
+    actor_roles = models.CharField(_("actor roles"), max_length=300, blank=True)
+    agency_id = models.BigIntegerField(_("agency id"), null=True, blank=True, db_index=True)
+    agency_name = models.CharField(_("agency"), max_length=100, blank=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.CharField(_("IP address"), max_length=45, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event}"
+
+
+class SentReminder(models.Model):
+    """One reminder that has been sent; the unique key makes every sweep idempotent (REL-04)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,60 @@
+"""The shared cast (style.md §7): the demo district with one person per role in each agency,
+plus anonymous visitors. Password hashing is fast here except where a test checks Argon2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+
+from gongkai.accounts.choices import Role
+from gongkai.accounts.models import Agency, User
+from gongkai.accounts.services import RoleGrant, create_staff_user
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STRONG_PASSWORD = "Gongkai-Test-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_no_network(settings, monkeypatch):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.HUEY = {**settings.HUEY, "immediate": True}
+
+
+@dataclass
+class World:
+    district: Agency
+    township: Agency
+    department: Agency
+
+    def person(self, agency: Agency, role: str) -> User:
+        return User.objects.get(agency=agency, role_assignments__role=role)
+
+
+@pytest.fixture
+def world(db, tmp_path) -> World:
+    call_command("load_demo", credentials_file=str(tmp_path / "credentials.txt"), stdout=open("/dev/null", "w"))
+    return World(
+        district=Agency.objects.get(slug="huangyan"),
+        township=Agency.objects.get(slug="maoshe"),
+        department=Agency.objects.get(slug="huangyan-agri"),
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    def make(agency: Agency, username: str, *roles: str, office=None, password: str = STRONG_PASSWORD) -> User:
+        grants = [RoleGrant(role=r, office=office if r in (Role.CLERK, Role.OFFICE_HEAD) else None) for r in roles]
+        return create_staff_user(
+            actor=None,
+            agency=agency,
+            username=username,
+            full_name=username,
+            email=f"{username}@example.gov.cn",
+            password=password,
+            grants=grants,
+        )
+
+    return make
