@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
-	@$(PY) manage.py compile_translations
+	@$(PY) scripts/compile_translations.py
 
 ## make run: set up, migrate SQLite, load the demo district once, start the job runner, serve :$(PORT)
 run: setup
@@ -44,4 +44,4 @@ check: setup
 ## make messages: extract new msgids into locale/zh_Hans (needs GNU gettext), then translate them
 messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var
-	@$(PY) manage.py compile_translations
+	@$(PY) scripts/compile_translations.py

@@ -9,4 +9,4 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403

@@ -3,6 +3,7 @@ plus anonymous visitors. Password hashing is fast here except where a test check
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -35,7 +36,7 @@ class World:
 
 @pytest.fixture
 def world(db, tmp_path) -> World:
-    call_command("load_demo", credentials_file=str(tmp_path / "credentials.txt"), stdout=open("/dev/null", "w"))
+    call_command("load_demo", credentials_file=str(tmp_path / "credentials.txt"), stdout=io.StringIO())
     return World(
         district=Agency.objects.get(slug="huangyan"),
         township=Agency.objects.get(slug="maoshe"),
@@ -58,3 +59,15 @@ def make_user(db):
         )
 
     return make
+
+
+def pytest_configure(config):
+    # The UI is tested in Chinese: make sure the compiled catalogue matches the .po.
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "compile_translations.py"
+    spec = importlib.util.spec_from_file_location("compile_translations", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_all()

@@ -94,6 +94,8 @@ class StaffEditForm(StaffFormMixin, forms.Form):
 
 
 class AgencyContactForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = list(AGENCY_CONTACT_FIELDS)

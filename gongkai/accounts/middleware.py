@@ -20,7 +20,7 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             started = request.session.get(SIGNED_IN_AT)
             if started is None:
-                request.session[SIGNED_IN_AT] = int(time.time())
+                request.session[SIGNED_IN_AT] = time.time()
             elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

@@ -15,7 +15,7 @@ from gongkai.core.audit import record_event
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(time.time())
+        request.session[SIGNED_IN_AT] = time.time()
     record_event("accounts.user.logged_in", actor=user, obj=user)
 
 

@@ -110,7 +110,7 @@ class Arrangement:
 
 
 _DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
-_HOLIDAY_LINE = re.compile(rf"^\s*(\S+)\s+{_DATE}(?:\s*(?:至|到|~|—|-{{1,2}}|\.\.)\s*{_DATE})?\s*$")
+_HOLIDAY_LINE = re.compile(rf"^\s*(\S+)\s+{_DATE}(?:(?:\s*(?:至|到|~|—|-{{1,2}}|\.\.)\s*|\s+){_DATE})?\s*$")
 
 
 def _parse_date(y: str, m: str, d: str) -> date:

@@ -33,8 +33,11 @@ from gongkai.core.workdays import workdays_between
 @require_http_methods(["GET"])
 def workday_calculator(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("mode", "add")
-    add_form = WorkdayAddForm(request.GET if mode == "add" and "start" in request.GET else None)
-    between_form = WorkdayBetweenForm(request.GET if mode == "between" and "start" in request.GET else None)
+    # Two forms on one page: distinct id prefixes keep every label tied to its own input.
+    add_form = WorkdayAddForm(request.GET if mode == "add" and "start" in request.GET else None, auto_id="add_%s")
+    between_form = WorkdayBetweenForm(
+        request.GET if mode == "between" and "start" in request.GET else None, auto_id="between_%s"
+    )
     context: dict = {"add_form": add_form, "between_form": between_form, "mode": mode}
     calendar = get_calendar()
     if add_form.is_bound and add_form.is_valid():

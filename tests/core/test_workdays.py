@@ -7,7 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from gongkai.core.workdays import DayKind, WorkdayCalendar, WorkdayError, add_workdays, holiday_periods, workdays_between
+from gongkai.core.workdays import (
+    DayKind,
+    WorkdayCalendar,
+    WorkdayError,
+    add_workdays,
+    holiday_periods,
+    workdays_between,
+)
 
 PERIODS_2026 = [
     ("元旦", date(2026, 1, 1), date(2026, 1, 3)),
@@ -18,7 +25,14 @@ PERIODS_2026 = [
     ("中秋节", date(2026, 9, 25), date(2026, 9, 27)),
     ("国庆节", date(2026, 10, 1), date(2026, 10, 7)),
 ]
-MAKEUP_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10)]
+MAKEUP_2026 = [
+    date(2026, 1, 4),
+    date(2026, 2, 14),
+    date(2026, 2, 28),
+    date(2026, 5, 9),
+    date(2026, 9, 20),
+    date(2026, 10, 10),
+]
 
 
 def calendar_2026() -> WorkdayCalendar:
@@ -139,4 +153,7 @@ def test_holiday_periods_include_the_weekends_inside_them():
         date(2026, 9, 25): "中秋节",
     }
     periods = holiday_periods(2026, statutory, MAKEUP_2026)
-    assert periods == [("中秋节", date(2026, 9, 25), date(2026, 9, 27)), ("国庆节", date(2026, 10, 1), date(2026, 10, 7))]
+    assert periods == [
+        ("中秋节", date(2026, 9, 25), date(2026, 9, 27)),
+        ("国庆节", date(2026, 10, 1), date(2026, 10, 7)),
+    ]

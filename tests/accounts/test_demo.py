@@ -1,0 +1,58 @@
+"""`load_demo`: the demo district a newcomer's `make run` shows (issue 2)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from gongkai.accounts.choices import ADMIN_ROLES, BUSINESS_ROLES, Role
+from gongkai.accounts.models import Agency, Office, User
+from gongkai.accounts.validators import validate_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_district_has_agencies_offices_and_one_person_per_role(tmp_path):
+    out = io.StringIO()
+    call_command("load_demo", credentials_file=str(tmp_path / "c.txt"), stdout=out)
+    district = Agency.objects.get(slug="huangyan")
+    township = Agency.objects.get(slug="maoshe")
+    assert district.parent is None
+    assert township.parent == district
+    assert Agency.objects.filter(kind="department", parent=district).exists()
+    assert set(Office.objects.filter(agency=township).values_list("name", flat=True)) >= {
+        "党政办",
+        "经济发展办",
+        "农业农村办",
+        "社会事务办",
+        "平安法治办",
+    }
+    assert township.offices.get(is_disclosure_office=True).name == "党政办"
+    for agency in Agency.objects.all():
+        validate_uscc(agency.credit_code)
+        roles = set(User.objects.filter(agency=agency).values_list("role_assignments__role", flat=True))
+        expected = (BUSINESS_ROLES | ADMIN_ROLES) - ({Role.DISTRICT_SUPERVISOR} if agency.parent_id else set())
+        assert roles == set(expected)
+
+
+def test_passwords_are_random_printed_once_and_work(tmp_path, settings):
+    path = tmp_path / "c.txt"
+    first = io.StringIO()
+    call_command("load_demo", credentials_file=str(path), stdout=first)
+    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == User.objects.count()
+    passwords = [line[3] for line in lines]
+    assert len(set(passwords)) == len(passwords)
+    assert passwords[0] in first.getvalue()
+    request = RequestFactory().post("/staff/login/")
+    assert authenticate(request, username=lines[0][2], password=lines[0][3]) is not None
+    assert oct(path.stat().st_mode)[-3:] == "600"
+    again = io.StringIO()
+    call_command("load_demo", credentials_file=str(path), stdout=again)
+    assert passwords[0] not in again.getvalue()
+    assert "演示数据已载入" in again.getvalue()
+    assert User.objects.count() == len(lines)

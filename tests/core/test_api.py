@@ -1,0 +1,48 @@
+"""The JSON API of the working-day calendar and its OpenAPI document."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_returns_the_due_date_with_its_explanation(client):
+    data = client.get("/api/v1/workdays/add", {"start": "2026-09-28", "days": "20"}).json()
+    assert data["due_on"] == "2026-10-30"
+    assert data["provisional"] is False
+    assert any("国庆节" in line for line in data["explanation"])
+    assert any("2026-10-10" in line for line in data["explanation"])
+
+
+def test_add_into_a_missing_year_is_provisional(client):
+    data = client.get("/api/v1/workdays/add", {"start": "2026-12-30", "days": "3"}).json()
+    assert data == {**data, "due_on": "2027-01-04", "provisional": True}
+
+
+def test_between_and_info(client):
+    assert (
+        client.get("/api/v1/workdays/between", {"start": "2026-09-30", "end": "2026-10-09"}).json()["working_days"] == 2
+    )
+    info = client.get("/api/v1/workdays/info", {"date": "2026-10-03"}).json()
+    assert info == {"date": "2026-10-03", "kind": "holiday", "name": "国庆节", "provisional": False}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/workdays/add", {"start": "2026-02-30", "days": "3"}),
+        ("/api/v1/workdays/add", {"start": "2026-09-28", "days": "-1"}),
+        ("/api/v1/workdays/add", {"start": "2026-09-28", "days": "100000"}),
+        ("/api/v1/workdays/between", {"start": "2026-10-09", "end": "2026-09-30"}),
+        ("/api/v1/workdays/info", {}),
+    ],
+)
+def test_bad_input_is_a_client_error_not_a_crash(client, path, params):
+    assert client.get(path, params).status_code in (400, 422)
+
+
+def test_openapi_document_describes_the_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/v1/workdays/add", "/api/v1/workdays/between", "/api/v1/workdays/info"} <= set(spec["paths"])

@@ -1,0 +1,157 @@
+"""The permission matrix (security.md AC-01, AC-04; issue 2): every URL of the project is
+classified, and every role gets exactly the answer this table expects, deny by default.
+
+The expectations are written out here by hand, not derived from gongkai.core.access, so a
+wrong entry in the policy table makes this test fail."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gongkai.accounts.choices import Role
+from gongkai.core.access import URL_ACCESS
+
+ALL_ROLES = list(Role)
+ANON = "anonymous"
+ANY_STAFF = "any staff"
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}"
+
+
+# url name -> (who is allowed, expected status when allowed, kind of URL arguments)
+# who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
+EXPECTED = {
+    "portal:home": (ANON, 200, None),
+    "portal:guide": (ANON, 200, "agency"),
+    "accounts:login": (ANON, 200, None),
+    "accounts:logout": (ANON, 405, None),  # POST only
+    "accounts:dashboard": (ANY_STAFF, 200, None),
+    "accounts:password-change": (ANY_STAFF, 200, None),
+    "core:workday-calculator": (ANY_STAFF, 200, None),
+    "core:calendar-list": ({("district", Role.SYSTEM_ADMIN)}, 200, None),
+    "core:calendar-create": ({("district", Role.SYSTEM_ADMIN)}, 200, None),
+    "core:calendar-edit": ({("district", Role.SYSTEM_ADMIN)}, 200, "year"),
+    "core:audit-list": ({("district", Role.AUDIT_ADMIN), ("own", Role.AUDIT_ADMIN)}, 200, None),
+    "accounts:agency-edit": ({("own", Role.SYSTEM_ADMIN), ("district", Role.SYSTEM_ADMIN)}, 200, "own-agency"),
+    "accounts:user-list": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-agency"),
+    "accounts:user-create": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-agency"),
+    "accounts:user-edit": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-member"),
+    "accounts:user-deactivate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
+    "accounts:user-activate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
+    "api:openapi-json": (ANON, 200, None),
+    "api:workdays_add": (ANON, 200, "query-add"),
+    "api:workdays_between_view": (ANON, 200, "query-between"),
+    "api:workdays_info": (ANON, 200, "query-info"),
+    "api:api-root": (ANON, 404, None),  # ninja's root has no operation: an empty 404
+}
+
+
+def test_every_url_is_classified_in_the_policy_table():
+    names = set(url_names())
+    assert names - set(URL_ACCESS) == set(), "URLs missing from gongkai.core.access.URL_ACCESS"
+    assert names - set(EXPECTED) == set(), "URLs missing from this test's expectations"
+    assert set(URL_ACCESS) - names == set(), "stale entries in URL_ACCESS"
+
+
+def build_url(name, kind, agency, member):
+    query = {}
+    if kind == "agency":
+        url = reverse(name, args=[agency.slug])
+    elif kind == "year":
+        url = reverse(name, args=[2026])
+    elif kind == "own-agency":
+        url = reverse(name, args=[agency.slug])
+    elif kind == "own-member":
+        url = reverse(name, args=[agency.slug, member.pk])
+    else:
+        url = reverse(name)
+    if kind == "query-add":
+        query = {"start": "2026-09-28", "days": "20"}
+    elif kind == "query-between":
+        query = {"start": "2026-09-30", "end": "2026-10-09"}
+    elif kind == "query-info":
+        query = {"date": "2026-10-10"}
+    return url, query
+
+
+def allowed(who, agency_label, role):
+    if who == ANON:
+        return True
+    if role == ANON:
+        return False
+    if who == ANY_STAFF:
+        return True
+    return (agency_label, role) in who or (agency_label == "district" and ("district", role) in who)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_answer(client, world, name):
+    who, ok_status, kind = EXPECTED[name]
+    cases = [("own", ANON, None)]
+    cases += [("own", role, world.township) for role in ALL_ROLES if role != Role.DISTRICT_SUPERVISOR]
+    cases += [("district", role, world.district) for role in ALL_ROLES]
+    failures = []
+    for agency_label, role, agency in cases:
+        client.logout()
+        target_agency = agency or world.township
+        member = world.person(target_agency, Role.CLERK)
+        if role != ANON:
+            client.force_login(world.person(agency, role))
+        url, query = build_url(name, kind, target_agency, member)
+        status = client.get(url, query).status_code
+        if name == "accounts:login" and role != ANON:
+            expected = {302}  # a signed-in person is sent on to the workbench
+        elif allowed(who, agency_label, role):
+            expected = {ok_status}
+        elif role == ANON:
+            expected = {302}
+        else:
+            expected = {403, 404}
+        if status not in expected:
+            failures.append(f"{agency_label}/{role}: {url} -> {status}, expected {sorted(expected)}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["accounts:user-list", "accounts:user-create", "accounts:agency-edit", "accounts:user-edit"]
+)
+def test_another_agencys_administration_pages_are_not_found(client, world, name):
+    client.force_login(
+        world.person(world.township, Role.SYSTEM_ADMIN if name == "accounts:agency-edit" else Role.SECURITY_ADMIN)
+    )
+    other = world.department
+    args = [other.slug, world.person(other, Role.CLERK).pk] if name == "accounts:user-edit" else [other.slug]
+    assert client.get(reverse(name, args=args)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_security_admin_cannot_act_on_another_agencys_staff_by_id(client, world):
+    client.force_login(world.person(world.township, Role.SECURITY_ADMIN))
+    foreign = world.person(world.department, Role.CLERK)
+    # The person's id under the admin's own agency slug: still not found, and nothing changes.
+    response = client.post(reverse("accounts:user-deactivate", args=["maoshe", foreign.pk]))
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.is_active
+
+
+@pytest.mark.django_db
+def test_denials_are_audited(client, world):
+    from gongkai.core.models import AuditEvent
+
+    client.force_login(world.person(world.township, Role.CLERK))
+    client.get(reverse("core:audit-list"))
+    event = AuditEvent.objects.get(event="core.access.denied")
+    assert event.result == "failure"
+    assert event.data["url_name"] == "core:audit-list"
