@@ -80,7 +80,9 @@ class CalendarYearForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    event = forms.CharField(label=_("Event"), required=False, max_length=80)
+    event = forms.CharField(
+        label=_("Event"), required=False, max_length=80, help_text=_("Code or its beginning, e.g. accounts.user")
+    )
     actor = forms.CharField(label=_("Actor account"), required=False, max_length=150)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput)
     until = forms.DateField(label=_("To"), required=False, widget=DateInput)

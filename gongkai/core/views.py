@@ -5,6 +5,7 @@ Access to each URL is decided in gongkai.core.access before these views run.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -49,6 +50,7 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
             between_form.cleaned_data["start"], between_form.cleaned_data["end"], calendar
         )
     context["loaded_years"] = sorted(calendar.loaded_years)
+    context["count_start_day"] = settings.WORKDAYS_COUNT_START_DAY
     return render(request, "core/workday_calculator.html", context)
 
 

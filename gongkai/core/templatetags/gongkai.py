@@ -1,0 +1,22 @@
+"""Display helpers: labels for stored codes. No business logic here."""
+
+from django import template
+
+from gongkai.accounts.choices import Role
+from gongkai.core.audit_events import EVENT_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def role_labels(codes: str) -> str:
+    """'audit_admin,clerk' → '审计管理员、经办人' (unknown codes are shown as stored)."""
+    labels = []
+    for code in filter(None, (codes or "").split(",")):
+        labels.append(str(Role(code).label) if code in Role.values else code)
+    return "、".join(labels)
+
+
+@register.filter
+def event_label(code: str) -> str:
+    return str(EVENT_LABELS.get(code, code))
