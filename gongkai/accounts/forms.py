@@ -50,32 +50,6 @@ class StaffFormMixin:
         return data
 
 
-class StaffCreateForm(StaffFormMixin, forms.Form):
-    username = forms.CharField(label=_("Account"), validators=[username_validator], max_length=40)
-    full_name = forms.CharField(label=_("Full name"), max_length=50)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=False), strip=False, max_length=128
-    )
-    roles = RolesField()
-    office = forms.ModelChoiceField(
-        label=_("Office"),
-        queryset=Office.objects.none(),
-        required=False,
-        help_text=_("Needed for drafting clerks and office heads."),
-    )
-
-    def __init__(self, *args, agency: Agency, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agency = agency
-        self.fields["office"].queryset = agency.offices.all()
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
-
-
 class StaffEditForm(StaffFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -91,6 +65,19 @@ class StaffEditForm(StaffFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.fields["office"].queryset = agency.offices.all()
+
+
+class StaffCreateForm(StaffEditForm):
+    username = forms.CharField(label=_("Account"), validators=[username_validator], max_length=40)
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput(render_value=False), strip=False, max_length=128
+    )
+    field_order = ["username", "full_name", "email", "password", "roles", "office"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
 
 
 class AgencyContactForm(forms.ModelForm):

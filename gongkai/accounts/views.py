@@ -143,20 +143,22 @@ def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _set_active(request: HttpRequest, agency_slug: str, pk: int, *, active: bool) -> HttpResponse:
+    agency = _agency(agency_slug)
+    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=active)
+    message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
+    messages.success(request, message % {"name": member.username})
+    return redirect("accounts:user-list", agency_slug=agency.slug)
+
+
 @require_POST
 def user_deactivate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    agency = _agency(agency_slug)
-    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=False)
-    messages.success(request, _("Account %(name)s disabled.") % {"name": member.username})
-    return redirect("accounts:user-list", agency_slug=agency.slug)
+    return _set_active(request, agency_slug, pk, active=False)
 
 
 @require_POST
 def user_activate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    agency = _agency(agency_slug)
-    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=True)
-    messages.success(request, _("Account %(name)s enabled.") % {"name": member.username})
-    return redirect("accounts:user-list", agency_slug=agency.slug)
+    return _set_active(request, agency_slug, pk, active=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,7 +30,10 @@ CHROMIUM_ARGS = [
 
 
 def find_chromium() -> str | None:
-    candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser")]
+    if "CHROMIUM_PATH" in os.environ:  # an explicit choice, even an empty one, wins
+        path = os.environ["CHROMIUM_PATH"]
+        return path if path and Path(path).exists() else None
+    candidates = [shutil.which("chromium"), shutil.which("chromium-browser")]
     return next((c for c in candidates if c and Path(c).exists()), None)
 
 
@@ -51,9 +54,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter):
     if CHROMIUM is None:
-        terminalreporter.write_line(
-            SKIP_REASON.upper().split(":")[0] + ": " + SKIP_REASON.split(": ", 1)[1], yellow=True
-        )
+        terminalreporter.write_line(SKIP_REASON.upper(), yellow=True)
 
 
 def free_port() -> int:

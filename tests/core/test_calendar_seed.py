@@ -11,6 +11,7 @@ import pytest
 from gongkai.core.calendar import get_calendar
 from gongkai.core.models import CalendarDay, CalendarDayKind, CalendarYear
 from gongkai.core.workdays import DayKind
+from tests.core.test_workdays import MAKEUP_2026, PERIODS_2026
 
 pytestmark = pytest.mark.django_db
 
@@ -19,28 +20,10 @@ def test_2026_make_up_workdays_are_the_official_six():
     days = CalendarDay.objects.filter(kind=CalendarDayKind.MAKEUP_WORKDAY, date__year=2026).values_list(
         "date", flat=True
     )
-    assert sorted(days) == [
-        date(2026, 1, 4),
-        date(2026, 2, 14),
-        date(2026, 2, 28),
-        date(2026, 5, 9),
-        date(2026, 9, 20),
-        date(2026, 10, 10),
-    ]
+    assert sorted(days) == MAKEUP_2026
 
 
-@pytest.mark.parametrize(
-    ("name", "first", "last"),
-    [
-        ("元旦", date(2026, 1, 1), date(2026, 1, 3)),
-        ("春节", date(2026, 2, 15), date(2026, 2, 23)),
-        ("清明节", date(2026, 4, 4), date(2026, 4, 6)),
-        ("劳动节", date(2026, 5, 1), date(2026, 5, 5)),
-        ("端午节", date(2026, 6, 19), date(2026, 6, 21)),
-        ("中秋节", date(2026, 9, 25), date(2026, 9, 27)),
-        ("国庆节", date(2026, 10, 1), date(2026, 10, 7)),
-    ],
-)
+@pytest.mark.parametrize(("name", "first", "last"), PERIODS_2026)
 def test_2026_holiday_periods_are_the_official_ones(name, first, last):
     stored = list(
         CalendarDay.objects.filter(kind=CalendarDayKind.HOLIDAY, name=name, date__year=2026).values_list(
