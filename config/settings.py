@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.portal",
+    "gongkai.applications",
 ]
 
 MIDDLEWARE = [
@@ -260,3 +261,10 @@ WORKDAYS_COUNT_START_DAY = envbool("WORKDAYS_COUNT_START_DAY", False)
 CALENDAR_WARN_FROM = (11, 1)
 AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or SECRET_KEY
 DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
+# Whether the time between a fee notice and payment is excluded from the reply period is not
+# verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).
+APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)
+# Public form limits (security.md ABUSE-01).
+APPLICATION_MIN_FILL_SECONDS = envint("APPLICATION_MIN_FILL_SECONDS", 5)
+APPLICATION_LIMIT_PER_IP_HOUR = envint("APPLICATION_LIMIT_PER_IP_HOUR", 3)
+APPLICATION_LIMIT_PER_ID_DAY = envint("APPLICATION_LIMIT_PER_ID_DAY", 3)

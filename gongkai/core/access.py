@@ -37,6 +37,8 @@ def roles(*names: str, agency_kwarg: str | None = None, district: bool = False) 
     return Access(roles=frozenset(names), agency_kwarg=agency_kwarg, district=district)
 
 
+APPLICATION_READERS = (Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
+
 URL_ACCESS: dict[str, Access] = {
     # Public portal
     "portal:home": PUBLIC,
@@ -61,6 +63,19 @@ URL_ACCESS: dict[str, Access] = {
     "accounts:user-deactivate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     "accounts:user-activate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     "accounts:agency-edit": roles(Role.SYSTEM_ADMIN, agency_kwarg="agency_slug"),
+    # Applications (依申请公开): the public form, receipt and tracking (by number + query code)
+    "applications:apply": PUBLIC,
+    "applications:receipt": PUBLIC,
+    "applications:track": PUBLIC,
+    # The agency's disclosure office handles them; its leaders read them and approve extensions.
+    "applications:staff-list": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    "applications:staff-detail": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    "applications:staff-event": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    "applications:staff-create": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:staff-reveal": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    # JSON API: anonymous; applications are reached only with their query code
+    "api:applications_create": PUBLIC,
+    "api:applications_status": PUBLIC,
     # JSON API (anonymous, read-only) and its OpenAPI document
     "api:openapi-json": PUBLIC,
     "api:workdays_add": PUBLIC,

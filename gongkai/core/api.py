@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -69,7 +71,7 @@ def workdays_between_view(request: HttpRequest, start: date, end: date):
     try:
         result = workdays_between(start, end, get_calendar())
     except WorkdayError:
-        raise HttpError(400, "结束日期早于开始日期。") from None
+        raise HttpError(400, _("The end date is before the start date.")) from None
     return {"start": start, "end": end, "working_days": result.working_days, "provisional": result.provisional}
 
 
@@ -86,3 +88,132 @@ def workdays_info(request: HttpRequest, query: Query[InfoQuery]):
         "name": calendar.holidays.get(query.day, ""),
         "provisional": calendar.is_provisional(query.day),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications for disclosure (依申请公开)
+
+
+class ApplicationIn(Schema):
+    agency: str = Field(description="机关网址标识，如 maoshe")
+    idempotency_key: str = Field(min_length=8, max_length=64, description="客户端生成的唯一键；重复提交返回同一申请")
+    applicant_type: str = Field(
+        description="natural_person、business、research、nonprofit、legal_service、other_organisation"
+    )
+    applicant_name: str
+    id_type: str = Field(description="resident_id、passport、other、credit_code")
+    id_number: str
+    phone: str
+    email: str = ""
+    address: str = ""
+    info_title: str
+    info_document_number: str = ""
+    info_description: str
+    requested_form: str = Field(description="paper、electronic、inspection")
+    delivery: str = Field(description="post、email、pickup、online")
+
+
+class ApplicationCreated(Schema):
+    number: str
+    query_code: str
+    received_on: date
+    due_on: date | None
+    due_on_provisional: bool
+
+
+class ApplicationErrors(Schema):
+    errors: dict[str, list[str]]
+
+
+class TimelineItem(Schema):
+    on: date
+    event: str
+
+
+class ApplicationStatusOut(Schema):
+    number: str
+    agency: str
+    status: str
+    status_label: str
+    received_on: date
+    due_on: date | None
+    due_on_provisional: bool
+    due_explanation: list[str]
+    timeline: list[TimelineItem]
+
+
+@api.post(
+    "/applications",
+    response={
+        201: ApplicationCreated,
+        200: ApplicationCreated,
+        400: ApplicationErrors,
+        404: ApplicationErrors,
+        429: ApplicationErrors,
+    },
+    summary="提交政府信息公开申请",
+    operation_id="applications_create",
+)
+def applications_create(request: HttpRequest, payload: ApplicationIn):
+    from gongkai.accounts.models import Agency
+    from gongkai.applications import spam
+    from gongkai.applications.forms import ApplicationForm
+    from gongkai.applications.models import Application
+    from gongkai.applications.services import submit_application
+    from gongkai.core.request_context import client_ip
+
+    agency = Agency.objects.filter(slug=payload.agency, is_active=True).first()
+    if agency is None:
+        return Status(404, {"errors": {"agency": [_("There is no such agency.")]}})
+    form = ApplicationForm(payload.dict())
+    if not form.is_valid():
+        return Status(400, {"errors": {field: list(messages) for field, messages in form.errors.items()}})
+    repeat = Application.objects.filter(idempotency_key=payload.idempotency_key).exists()
+    if not repeat and spam.over_limit(client_ip(request), form.cleaned_data["id_number"]):
+        return Status(
+            429, {"errors": {"__all__": [_("Too many applications in a short time; please try again later.")]}}
+        )
+    submission = submit_application(
+        agency=agency,
+        fields={**form.cleaned_data, "has_identity_proof": False},
+        channel="online",
+        received_on=timezone.localdate(),
+        idempotency_key=payload.idempotency_key,
+    )
+    application = submission.application
+    body = {
+        "number": application.number,
+        "query_code": submission.query_code,
+        "received_on": application.received_on,
+        "due_on": application.due_on,
+        "due_on_provisional": application.due_on_provisional,
+    }
+    return Status(201 if submission.created else 200, body)
+
+
+@api.get(
+    "/applications/{number}",
+    response={200: ApplicationStatusOut, 404: ApplicationErrors},
+    summary="申请人查询申请办理情况",
+    operation_id="applications_status",
+)
+def applications_status(request: HttpRequest, number: str, query_code: str = ""):
+    from gongkai.applications.services import find_for_applicant
+
+    application = find_for_applicant(number[:40], query_code[:40])
+    if application is None:
+        return Status(404, {"errors": {"__all__": [_("No application matches this number and query code.")]}})
+    return Status(
+        200,
+        {
+            "number": application.number,
+            "agency": application.agency.name,
+            "status": application.status,
+            "status_label": str(application.get_status_display()),
+            "received_on": application.received_on,
+            "due_on": application.due_on,
+            "due_on_provisional": application.due_on_provisional,
+            "due_explanation": application.due_explanation,
+            "timeline": [{"on": e.on, "event": str(e.get_kind_display())} for e in application.clock_events.all()],
+        },
+    )

@@ -29,6 +29,16 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_address(value: str) -> str:
+    """Keep the address down to the township or street (永安 practice); hide the rest."""
+    value = (value or "").strip()
+    for marker in ("街道", "乡", "镇"):
+        cut = value.find(marker)
+        if cut != -1:
+            return value[: cut + len(marker)] + "****"
+    return value[:6] + "****" if len(value) > 6 else "****" if value else ""
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number and mobile number inside free text (log lines, e-mails)."""
     text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)

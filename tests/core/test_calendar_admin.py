@@ -81,7 +81,7 @@ def test_editing_a_year_recomputes_registered_deadlines_and_records_it(sysadmin_
     assert calls == [{2025, 2026}]
     assert get_calendar().classify(date(2026, 12, 30)).value == "holiday"
     event = AuditEvent.objects.get(event="core.calendar_year.updated")
-    assert event.data["recomputed_deadlines"] == {"test.deadlines": 3}
+    assert event.data["recomputed_deadlines"]["test.deadlines"] == 3
     assert "临时假日" not in event.data["before"]["holidays"]
     assert "临时假日 2026-12-30 2026-12-30" in event.data["after"]["holidays"]
 

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
+from tests.applications.factories import make_application
 
 ALL_ROLES = list(Role)
 ANON = "anonymous"
@@ -26,6 +27,12 @@ def url_names(resolver=None, namespace=""):
         elif isinstance(pattern, URLPattern):
             yield f"{namespace}{pattern.name}"
 
+
+APPLICATION_READERS = {
+    (agency, role)
+    for agency in ("own", "district")
+    for role in (Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
+}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -47,6 +54,24 @@ EXPECTED = {
     "accounts:user-edit": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-member"),
     "accounts:user-deactivate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
     "accounts:user-activate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
+    "applications:apply": (ANON, 200, "agency"),
+    "applications:receipt": (ANON, 404, None),  # only after a submission in this session
+    "applications:track": (ANON, 200, None),
+    "applications:staff-list": (APPLICATION_READERS, 200, "own-agency"),
+    "applications:staff-detail": (APPLICATION_READERS, 200, "own-application"),
+    "applications:staff-event": (APPLICATION_READERS, 405, "own-application-event"),  # POST only
+    "applications:staff-create": (
+        {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)},
+        200,
+        "own-agency",
+    ),
+    "applications:staff-reveal": (
+        {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)},
+        405,
+        "own-application",
+    ),
+    "api:applications_create": (ANON, 405, None),  # POST only
+    "api:applications_status": (ANON, 404, "api-application"),  # without the query code
     "api:openapi-json": (ANON, 200, None),
     "api:workdays_add": (ANON, 200, "query-add"),
     "api:workdays_between_view": (ANON, 200, "query-between"),
@@ -64,6 +89,13 @@ def test_every_url_is_classified_in_the_policy_table():
 
 def build_url(name, kind, agency, member):
     query = {}
+    if kind in ("own-application", "own-application-event", "api-application"):
+        application = make_application(agency)
+        if kind == "own-application-event":
+            return reverse(name, args=[agency.slug, application.number, "replied"]), query
+        if kind == "api-application":
+            return reverse(name, args=[application.number]), query
+        return reverse(name, args=[agency.slug, application.number]), query
     if kind == "agency":
         url = reverse(name, args=[agency.slug])
     elif kind == "year":

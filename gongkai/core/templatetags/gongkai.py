@@ -4,6 +4,7 @@ from django import template
 
 from gongkai.accounts.choices import Role
 from gongkai.core.audit_events import EVENT_LABELS
+from gongkai.core.masking import mask_address, mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -20,3 +21,18 @@ def role_labels(codes: str) -> str:
 @register.filter
 def event_label(code: str) -> str:
     return str(EVENT_LABELS.get(code, code))
+
+
+@register.filter
+def masked_id(value: str) -> str:
+    return mask_id_number(value)
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_phone(value)
+
+
+@register.filter
+def masked_address(value: str) -> str:
+    return mask_address(value)

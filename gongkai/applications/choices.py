@@ -1,0 +1,91 @@
+"""Controlled vocabularies of applications (条例 art. 27–45; annual-report table §2.2)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicantType(models.TextChoices):
+    # The annual report's columns (regulations.md §2.2).
+    NATURAL_PERSON = "natural_person", _("Natural person")
+    BUSINESS = "business", _("Commercial enterprise")
+    RESEARCH = "research", _("Research institution")
+    NONPROFIT = "nonprofit", _("Public-interest organisation")
+    LEGAL_SERVICE = "legal_service", _("Legal services institution")
+    OTHER_ORGANISATION = "other_organisation", _("Other organisation")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+    OTHER = "other", _("Other identity document")
+    CREDIT_CODE = "credit_code", _("Unified social credit code")
+
+
+class Channel(models.TextChoices):
+    # Art. 31 sets the receipt date per channel.
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+    REGISTERED_POST = "registered_post", _("Registered post")
+    ORDINARY_LETTER = "ordinary_letter", _("Ordinary letter")
+    FAX = "fax", _("Fax")
+
+
+class RequestedForm(models.TextChoices):
+    PAPER = "paper", _("Paper copy")
+    ELECTRONIC = "electronic", _("Electronic file")
+    INSPECTION = "inspection", _("Inspect and copy in person")
+
+
+class Delivery(models.TextChoices):
+    POST = "post", _("By post")
+    EMAIL = "email", _("By e-mail")
+    PICKUP = "pickup", _("Collect in person")
+    ONLINE = "online", _("Online")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Being handled")
+    AWAITING_CORRECTION = "awaiting_correction", _("Waiting for the applicant's correction")
+    CONSULTING = "consulting", _("Consulting a third party or another agency")
+    AWAITING_FEE = "awaiting_fee", _("Waiting for the fee")
+    REPLIED = "replied", _("Replied")
+    ABANDONED = "abandoned", _("Closed: deemed abandoned")
+
+
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE})
+
+
+class Outcome(models.TextChoices):
+    """Exactly the annual report's result rows (三、本年度办理结果), each tied to its art. 36 reply."""
+
+    DISCLOSED = "disclosed", _("(1) Disclosed")
+    PARTLY_DISCLOSED = "partly_disclosed", _("(2) Partly disclosed")
+    WITHHELD_STATE_SECRET = "withheld_state_secret", _("(3)1 Withheld: state secret")
+    WITHHELD_LAW_FORBIDS = "withheld_law_forbids", _("(3)2 Withheld: other laws forbid disclosure")
+    WITHHELD_SECURITY = "withheld_security", _("(3)3 Withheld: endangers security or stability")
+    WITHHELD_THIRD_PARTY = "withheld_third_party", _("(3)4 Withheld: protects a third party's rights")
+    WITHHELD_INTERNAL = "withheld_internal", _("(3)5 Withheld: internal affairs")
+    WITHHELD_PROCESS = "withheld_process", _("(3)6 Withheld: process information")
+    WITHHELD_ENFORCEMENT_FILE = "withheld_enforcement_file", _("(3)7 Withheld: law-enforcement case file")
+    WITHHELD_INQUIRY = "withheld_inquiry", _("(3)8 Withheld: administrative inquiry matter")
+    UNAVAILABLE_NOT_HELD = "unavailable_not_held", _("(4)1 Cannot provide: not held by this agency")
+    UNAVAILABLE_NEEDS_PRODUCTION = "unavailable_needs_production", _("(4)2 Cannot provide: would have to be produced")
+    UNAVAILABLE_STILL_UNCLEAR = "unavailable_still_unclear", _("(4)3 Cannot provide: still unclear after correction")
+    NOT_PROCESSED_PETITION = "not_processed_petition", _("(5)1 Not processed: petition, report or complaint")
+    NOT_PROCESSED_REPEAT = "not_processed_repeat", _("(5)2 Not processed: repeated application")
+    NOT_PROCESSED_PUBLICATION = "not_processed_publication", _("(5)3 Not processed: asks for published materials")
+    NOT_PROCESSED_EXCESSIVE = "not_processed_excessive", _("(5)4 Not processed: mass repeated applications")
+    NOT_PROCESSED_CONFIRMATION = (
+        "not_processed_confirmation",
+        _("(5)5 Not processed: confirm or re-issue obtained information"),
+    )
+    OTHER_NO_CORRECTION = "other_no_correction", _("(6)1 Other: no correction in time")
+    OTHER_FEE_UNPAID = "other_fee_unpaid", _("(6)2 Other: fee not paid in time")
+    OTHER = "other", _("(6)3 Other")
+
+
+# Outcomes that refuse the information: the reply must give the ground and the reasoning (art. 36(三)),
+# and tell the applicant the remedies.
+REFUSALS = frozenset(o for o in Outcome if o.value.startswith(("withheld_", "unavailable_", "not_processed_")))
+# Outcomes set by the clock itself, never chosen in a reply.
+CLOCK_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID})

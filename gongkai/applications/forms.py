@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.applications.choices import (
+    CLOCK_OUTCOMES,
+    ApplicantType,
+    Channel,
+    Delivery,
+    IdType,
+    Outcome,
+    RequestedForm,
+)
+from gongkai.applications.validators import validate_phone, validate_resident_id
+from gongkai.core.forms import DateInput
+
+
+class ApplicationForm(forms.Form):
+    """What art. 29 asks for, nothing more (PI-01)."""
+
+    applicant_type = forms.ChoiceField(
+        label=_("Applicant"), choices=ApplicantType.choices, initial=ApplicantType.NATURAL_PERSON
+    )
+    applicant_name = forms.CharField(label=_("Name or organisation name"), max_length=100)
+    id_type = forms.ChoiceField(label=_("Identity document"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
+    id_number = forms.CharField(label=_("Document number"), max_length=40)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    info_title = forms.CharField(label=_("Title of the information"), max_length=200)
+    info_document_number = forms.CharField(label=_("Document number (文号), if known"), max_length=100, required=False)
+    info_description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What information you need: its subject, period, issuing office or other details that identify it."
+        ),
+    )
+    requested_form = forms.ChoiceField(label=_("Form"), choices=RequestedForm.choices)
+    delivery = forms.ChoiceField(label=_("How to receive it"), choices=Delivery.choices)
+
+    def clean(self):
+        data = super().clean()
+        id_type, number = data.get("id_type"), data.get("id_number", "")
+        person = data.get("applicant_type") == ApplicantType.NATURAL_PERSON
+        if id_type == IdType.RESIDENT_ID and number:
+            try:
+                data["id_number"] = validate_resident_id(number)
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        if id_type == IdType.CREDIT_CODE and person:
+            self.add_error("id_type", _("A natural person identifies with a personal document."))
+        if data.get("phone"):
+            try:
+                data["phone"] = validate_phone(data["phone"])
+            except ValidationError as exc:
+                self.add_error("phone", exc)
+        if data.get("delivery") == Delivery.POST and not data.get("address"):
+            self.add_error("address", _("Give a postal address to receive it by post."))
+        if data.get("delivery") == Delivery.EMAIL and not data.get("email"):
+            self.add_error("email", _("Give an e-mail address to receive it by e-mail."))
+        return data
+
+
+class PublicApplicationForm(ApplicationForm):
+    """The portal form: adds the anti-spam fields (hidden from people, see spam.py)."""
+
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm = forms.BooleanField(
+        label=_("I confirm the details are true and accept that the office contacts me about this application.")
+    )
+
+
+class StaffIntakeForm(ApplicationForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
+    received_on = forms.DateField(
+        label=_("Receipt date"),
+        widget=DateInput,
+        help_text=_(
+            "Art. 31: in person, the day handed in; registered post, the day signed for; "
+            "ordinary letter or fax, the day receipt was confirmed with the applicant."
+        ),
+    )
+    has_identity_proof = forms.BooleanField(label=_("A copy of the identity document is attached"), required=False)
+    field_order = ["channel", "received_on"]
+
+
+class ClockEventForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectionForm(ClockEventForm):
+    period_end = forms.DateField(label=_("Correction period ends on"), widget=DateInput)
+
+
+class ConsultationForm(ClockEventForm):
+    party = forms.ChoiceField(
+        label=_("Consulted"),
+        choices=[("third_party", _("A third party (art. 32)")), ("other_agency", _("Another agency (art. 34)"))],
+    )
+
+
+class ExtensionForm(ClockEventForm):
+    working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
+
+
+class ReplyForm(ClockEventForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[c for c in Outcome.choices if c[0] not in CLOCK_OUTCOMES])
+    reason = forms.CharField(
+        label=_("Ground and reasoning"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the information is refused, withheld or not provided."),
+    )

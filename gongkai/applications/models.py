@@ -1,0 +1,138 @@
+"""Applications for disclosure (依申请公开) and their append-only clock ledger (seed E1–E6)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.models import Agency
+from gongkai.applications.choices import (
+    OPEN_STATUSES,
+    ApplicantType,
+    Channel,
+    Delivery,
+    IdType,
+    Outcome,
+    RequestedForm,
+    Status,
+)
+from gongkai.applications.clock import Kind
+
+
+class NumberSequence(models.Model):
+    """The last application number issued per agency and year; locked while allocating, so two
+    submissions never get the same number (REL-03). A rolled-back submission leaves a gap."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_sequence_per_agency_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today):
+        return self.open().filter(due_on__lt=today)
+
+    def due_between(self, first, last):
+        return self.open().filter(due_on__gte=first, due_on__lte=last)
+
+
+class Application(models.Model):
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField(_("application number"), max_length=40, unique=True)
+    query_code_hash = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_on = models.DateField(_("received on"))
+    # Applicant (art. 29). Shown masked; revealed only by an audited action.
+    applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)
+    applicant_name = models.CharField(_("applicant name"), max_length=100)
+    id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
+    id_number = models.CharField(_("document number"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=20)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("postal address"), max_length=200, blank=True)
+    # The information requested
+    info_title = models.CharField(_("title of the information"), max_length=200)
+    info_document_number = models.CharField(_("document number (文号)"), max_length=100, blank=True)
+    info_description = models.TextField(_("description"), max_length=2000)
+    requested_form = models.CharField(_("requested form"), max_length=20, choices=RequestedForm.choices)
+    delivery = models.CharField(_("how to receive it"), max_length=20, choices=Delivery.choices)
+    has_identity_proof = models.BooleanField(_("identity proof attached"), default=False)
+    # The clock, derived from the ledger by gongkai.applications.clock and stored for querying.
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    due_on = models.DateField(_("reply due on"), null=True, blank=True)
+    due_on_provisional = models.BooleanField(default=False)
+    due_explanation = models.JSONField(default=list, blank=True)
+    pause_until = models.DateField(_("other side's deadline"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reasons"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(status__in=sorted(OPEN_STATUSES)), name="application_open_due_idx"
+            ),
+            models.Index(fields=["agency", "status"], name="application_agency_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=sorted(OPEN_STATUSES)) | Q(closed_on__isnull=False),
+                name="application_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ClockEvent(models.Model):
+    """One entry of the legal clock's ledger. Never updated or deleted: a mistake is corrected
+    by the service refusing it, and the due date is recomputed from the whole ledger."""
+
+    KIND_CHOICES = [
+        (Kind.RECEIVED, _("Application received")),
+        (Kind.CORRECTION_REQUESTED, _("Correction notice served")),
+        (Kind.CORRECTION_RECEIVED, _("Corrected application received")),
+        (Kind.CORRECTION_LAPSED, _("No correction in time: deemed abandoned")),
+        (Kind.CONSULTATION_STARTED, _("Consultation started")),
+        (Kind.CONSULTATION_ENDED, _("Consultation ended")),
+        (Kind.EXTENSION_APPROVED, _("Extension approved and notified")),
+        (Kind.FEE_NOTICE_SERVED, _("Fee notice served")),
+        (Kind.FEE_PAID, _("Fee paid")),
+        (Kind.FEE_LAPSED, _("Fee not paid in time: deemed abandoned")),
+        (Kind.REPLIED, _("Reply served")),
+    ]
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="clock_events")
+    kind = models.CharField(_("event"), max_length=30, choices=KIND_CHOICES)
+    on = models.DateField(_("date"))
+    data = models.JSONField(default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    actor_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clock event")
+        verbose_name_plural = _("clock events")
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind} {self.on}"

@@ -1,0 +1,298 @@
+"""Every change to an application: intake, clock events, personal-data reveal (seed E1–E5).
+
+Each function locks, checks state and permission, writes, audits, and defers side effects.
+The due date is always recomputed from the whole ledger by ``clock.replay``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.choices import Role
+from gongkai.accounts.models import Agency
+from gongkai.applications import clock
+from gongkai.applications.choices import CLOCK_OUTCOMES, OPEN_STATUSES, REFUSALS, Channel, Outcome
+from gongkai.applications.clock import ClockError, Entry, Kind
+from gongkai.applications.models import Application, ClockEvent, NumberSequence
+from gongkai.core.access import user_roles
+from gongkai.core.audit import record_event
+from gongkai.core.calendar import get_calendar
+
+HANDLER_ROLES = frozenset({Role.DISCLOSURE_OFFICER})
+# Seed E4: the leader in charge approves an extension (art. 33: the disclosure office's head).
+EXTENSION_ROLES = frozenset({Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
+READER_ROLES = HANDLER_ROLES | EXTENSION_ROLES
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def _derived_code(idempotency_key: str) -> str:
+    """The query code of an idempotent submission: derivable again from the client's secret key,
+    so a retried request gets the same answer (IETF idempotency-key draft) while the database
+    stores only a hash."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"query-code:{idempotency_key}".encode(), hashlib.sha256).digest()
+    return "".join(QUERY_CODE_ALPHABET[b % len(QUERY_CODE_ALPHABET)] for b in digest[:10])
+
+
+def _hash_code(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def fee_time_excluded() -> bool:
+    return settings.APPLICATION_FEE_TIME_EXCLUDED
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return date.fromisoformat(value)
+    return value
+
+
+def entries_of(application: Application) -> list[Entry]:
+    return [
+        Entry(kind=e.kind, on=e.on, data={k: _date(v) for k, v in e.data.items()})
+        for e in application.clock_events.order_by("on", "id")
+    ]
+
+
+def _store_state(application: Application, state: clock.ClockState) -> list[str]:
+    """Copy the derived clock onto the row; return the changed field names."""
+    values = {
+        "status": state.status,
+        "due_on": state.due,
+        "due_on_provisional": state.provisional,
+        "due_explanation": state.explanation,
+        "pause_until": state.pause_until,
+        "closed_on": state.closed_on,
+    }
+    changed = [name for name, value in values.items() if getattr(application, name) != value]
+    for name in changed:
+        setattr(application, name, values[name])
+    return changed
+
+
+def recompute_open_deadlines(years: set[int]) -> int:
+    """Registered with the calendar: a holiday change moves every open application's due date."""
+    calendar = get_calendar()
+    changed = 0
+    for application in Application.objects.open().select_for_update().prefetch_related("clock_events"):
+        state = clock.replay(entries_of(application), calendar, fee_time_excluded=fee_time_excluded())
+        fields = _store_state(application, state)
+        if fields:
+            application.save(update_fields=[*fields, "updated_at"])
+            changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: Application
+    query_code: str  # never stored in clear
+    created: bool
+
+
+def _next_number(agency: Agency, year: int) -> str:
+    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(agency=agency, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{agency.slug.upper()}-{year}-{sequence.last:05d}"
+
+
+APPLICANT_FIELDS = (
+    "applicant_type",
+    "applicant_name",
+    "id_type",
+    "id_number",
+    "phone",
+    "email",
+    "address",
+    "info_title",
+    "info_document_number",
+    "info_description",
+    "requested_form",
+    "delivery",
+    "has_identity_proof",
+)
+
+
+def submit_application(
+    *,
+    agency: Agency,
+    fields: dict[str, Any],
+    channel: str,
+    received_on: date,
+    idempotency_key: str | None = None,
+    actor=None,
+) -> Submission:
+    """Register an application with its receipt date (art. 31) and start the clock.
+
+    The same ``idempotency_key`` again returns the first application (REL-02): a double click,
+    a retry or the back button never creates a second one.
+    """
+    if idempotency_key:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return Submission(existing, _derived_code(idempotency_key), False)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The receipt date cannot be in the future.")})
+    if channel == Channel.ONLINE and actor is not None:
+        raise ValidationError(_("Staff register letters, faxes and visits; online applications come from the portal."))
+    if actor is not None and (actor.agency_id != agency.pk or not HANDLER_ROLES & user_roles(actor)):
+        raise PermissionDenied(_("Only the agency's disclosure officers register applications."))
+    if idempotency_key:
+        code = _derived_code(idempotency_key)
+    else:
+        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(10))
+    try:
+        with transaction.atomic():
+            application = Application(
+                agency=agency,
+                number=_next_number(agency, received_on.year),
+                query_code_hash=_hash_code(code),
+                idempotency_key=idempotency_key or None,
+                channel=channel,
+                received_on=received_on,
+                **{name: fields[name] for name in APPLICANT_FIELDS if name in fields},
+            )
+            application.full_clean(exclude=["query_code_hash"])
+            application.save()
+            ClockEvent.objects.create(
+                application=application,
+                kind=Kind.RECEIVED,
+                on=received_on,
+                data={"channel": channel},
+                actor_name=actor.full_name if actor else "",
+            )
+            state = clock.replay(entries_of(application), get_calendar(), fee_time_excluded=fee_time_excluded())
+            fields_changed = _store_state(application, state)
+            application.save(update_fields=fields_changed)
+            record_event(
+                "applications.application.received",
+                actor=actor,
+                obj=application,
+                agency=agency,
+                data={"channel": channel, "received_on": received_on, "due_on": application.due_on},
+            )
+    except IntegrityError:
+        # A concurrent submission with the same key won the race: answer with its application.
+        if idempotency_key:
+            existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return Submission(existing, _derived_code(idempotency_key), False)
+        raise
+    return Submission(application, code, True)
+
+
+def find_for_applicant(number: str, query_code: str) -> Application | None:
+    """The applicant's own application, or None: a wrong code and an unknown number look alike."""
+    application = Application.objects.filter(number=(number or "").strip().upper()).first()
+    expected = application.query_code_hash if application else _hash_code("not-a-code")
+    ok = hmac.compare_digest(expected, _hash_code(query_code or ""))
+    return application if application and ok else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The clock
+
+
+def _ensure_can_record(actor, application: Application, kind: str) -> None:
+    roles = user_roles(actor)
+    if actor.agency_id != application.agency_id:
+        raise PermissionDenied(_("This application belongs to another agency."))
+    needed = EXTENSION_ROLES if kind == Kind.EXTENSION_APPROVED else HANDLER_ROLES
+    if not needed & roles:
+        if kind == Kind.EXTENSION_APPROVED:
+            raise PermissionDenied(_("An extension is approved by the leader in charge (seed E4)."))
+        raise PermissionDenied(_("Only the agency's disclosure officers record the clock."))
+
+
+@transaction.atomic
+def record_clock_event(
+    application: Application,
+    *,
+    actor,
+    kind: str,
+    on: date,
+    data: dict[str, Any] | None = None,
+    note: str = "",
+    outcome: str = "",
+    reason: str = "",
+) -> Application:
+    """Append one event to the ledger after the clock accepts it; recompute and audit."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_can_record(actor, application, kind)
+    if application.status not in OPEN_STATUSES:
+        raise ClockError(_("The application is closed."))
+    if on > timezone.localdate():
+        raise ClockError(_("The date cannot be in the future."))
+    data = dict(data or {})
+    if kind == Kind.REPLIED:
+        if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
+            raise ClockError(_("Choose the outcome of the reply."))
+        if outcome in REFUSALS and len(reason.strip()) < 10:
+            raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
+        data["outcome"] = outcome
+    before = {"status": application.status, "due_on": application.due_on}
+    state = clock.check_next(
+        entries_of(application), Entry(kind, on, data), get_calendar(), fee_time_excluded=fee_time_excluded()
+    )
+    ClockEvent.objects.create(
+        application=application,
+        kind=kind,
+        on=on,
+        data={k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()},
+        note=note,
+        actor_name=actor.full_name,
+    )
+    fields = _store_state(application, state)
+    if kind == Kind.REPLIED:
+        application.outcome, application.outcome_reason = outcome, reason.strip()
+        fields += ["outcome", "outcome_reason"]
+    elif kind in (Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
+        application.outcome = (
+            Outcome.OTHER_NO_CORRECTION if kind == Kind.CORRECTION_LAPSED else Outcome.OTHER_FEE_UNPAID
+        )
+        fields.append("outcome")
+    application.save(update_fields=[*fields, "updated_at"])
+    record_event(
+        f"applications.application.{kind}",
+        actor=actor,
+        obj=application,
+        agency=application.agency,
+        data={
+            "on": on,
+            "details": data,
+            "before": before,
+            "after": {"status": application.status, "due_on": application.due_on},
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def reveal_personal_data(application: Application, *, actor, field: str) -> str:
+    """The full value of one masked field, for the handling roles only; every reveal is audited."""
+    if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
+        raise PermissionDenied(_("Only the agency's disclosure officers can see the full details."))
+    if field not in ("id_number", "phone", "address"):
+        raise PermissionDenied
+    record_event("applications.application.personal_data_revealed", actor=actor, obj=application, data={"field": field})
+    return getattr(application, field)

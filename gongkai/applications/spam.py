@@ -1,0 +1,45 @@
+"""Keeping the public form usable for people and costly for robots, with no outside service
+(security.md ABUSE-01; froide helper/spam.py): a honeypot field, a minimum fill time carried in a
+signed token, and per-IP and per-identity-number limits."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+SALT = "gongkai.applications.form-started"
+
+
+def form_token() -> str:
+    return signing.dumps(time.time(), salt=SALT)
+
+
+def filled_too_fast(token: str) -> bool:
+    """True when the form came back sooner than a person can fill it, or the token is forged/old."""
+    try:
+        started = signing.loads(token or "", salt=SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return True
+    return time.time() - float(started) < settings.APPLICATION_MIN_FILL_SECONDS
+
+
+def _hit(key: str, limit: int, seconds: int) -> bool:
+    """Count one use of ``key``; True when it is over ``limit`` in the window."""
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def over_limit(ip: str, id_number: str) -> bool:
+    id_key = hashlib.sha256(id_number.encode()).hexdigest()[:32]
+    ip_over = _hit(f"apply-ip:{ip}", settings.APPLICATION_LIMIT_PER_IP_HOUR, 3600)
+    id_over = _hit(f"apply-id:{id_key}", settings.APPLICATION_LIMIT_PER_ID_DAY, 24 * 3600)
+    return ip_over or id_over

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from gongkai.applications import views
+
+app_name = "applications"
+
+STAFF = "staff/agencies/<slug:agency_slug>/applications/"
+
+urlpatterns = [
+    path("agencies/<slug:agency_slug>/apply/", views.apply, name="apply"),
+    path("applications/receipt/", views.receipt, name="receipt"),
+    path("applications/track/", views.track, name="track"),
+    path(STAFF, views.staff_list, name="staff-list"),
+    path(STAFF + "new/", views.staff_create, name="staff-create"),
+    path(STAFF + "<str:number>/", views.staff_detail, name="staff-detail"),
+    path(STAFF + "<str:number>/events/<str:kind>/", views.staff_event, name="staff-event"),
+    path(STAFF + "<str:number>/reveal/", views.staff_reveal, name="staff-reveal"),
+]

@@ -1,0 +1,279 @@
+"""Applications: the public form, receipt and tracking; the disclosure office's intake, list,
+clock and reply. URL access is decided in gongkai.core.access; services check again."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.accounts.models import Agency
+from gongkai.applications import spam
+from gongkai.applications.clock import ClockError, Kind
+from gongkai.applications.forms import (
+    ClockEventForm,
+    ConsultationForm,
+    CorrectionForm,
+    ExtensionForm,
+    PublicApplicationForm,
+    ReplyForm,
+    StaffIntakeForm,
+)
+from gongkai.applications.models import Application
+from gongkai.applications.services import (
+    EXTENSION_ROLES,
+    HANDLER_ROLES,
+    find_for_applicant,
+    record_clock_event,
+    reveal_personal_data,
+    submit_application,
+)
+from gongkai.core.access import user_roles
+from gongkai.core.calendar import due_date
+from gongkai.core.models import AuditEvent
+from gongkai.core.request_context import client_ip
+
+PERSONAL_FIELDS = ("id_number", "phone", "address", "email", "applicant_name")
+RECEIPT_SESSION_KEY = "gongkai_application_receipt"
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+@never_cache
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, slug=agency_slug, is_active=True)
+    initial = {"started": spam.form_token(), "idempotency_key": uuid.uuid4().hex}
+    form = PublicApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("website"):
+            # A robot filled the honeypot: answer like a failure, save nothing.
+            return render(
+                request, "applications/apply.html", {"agency": agency, "form": form, "rejected": True}, status=400
+            )
+        if spam.filled_too_fast(request.POST.get("started", "")):
+            form.add_error(None, _("The form was sent too quickly. Please check your details and submit again."))
+            form.data = form.data.copy()
+            form.data["started"] = spam.form_token()
+        elif form.is_valid():
+            data = form.cleaned_data
+            existing = Application.objects.filter(idempotency_key=data["idempotency_key"]).first()
+            if existing is None and spam.over_limit(client_ip(request), data["id_number"]):
+                return render(request, "applications/too_many.html", {"agency": agency}, status=429)
+            submission = submit_application(
+                agency=agency,
+                fields={**data, "has_identity_proof": False},
+                channel="online",
+                received_on=timezone.localdate(),
+                idempotency_key=data["idempotency_key"],
+            )
+            request.session[RECEIPT_SESSION_KEY] = {
+                "number": submission.application.number,
+                "query_code": submission.query_code,
+            }
+            return redirect("applications:receipt")
+    return render(request, "applications/apply.html", {"agency": agency, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Post/Redirect/Get target: the number, and the query code shown this one time."""
+    data = request.session.get(RECEIPT_SESSION_KEY)
+    if not data:
+        raise Http404
+    application = Application.objects.select_related("agency").get(number=data["number"])
+    return render(
+        request, "applications/receipt.html", {"application": application, "query_code": data.get("query_code")}
+    )
+
+
+@never_cache
+@sensitive_post_parameters("query_code")
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """The applicant's view: number + query code (POST, so the code never sits in a URL)."""
+    application = None
+    error = ""
+    if request.method == "POST":
+        application = find_for_applicant(request.POST.get("number", "")[:40], request.POST.get("query_code", "")[:40])
+        if application is None:
+            error = _("No application matches this number and query code.")
+    context = {"application": application, "error": error}
+    if application:
+        context["events"] = application.clock_events.all()
+    return render(request, "applications/track.html", context, status=404 if error else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff
+
+
+def _agency(slug: str) -> Agency:
+    return get_object_or_404(Agency, slug=slug)
+
+
+def _application(agency: Agency, number: str) -> Application:
+    return get_object_or_404(Application.objects.select_related("agency"), agency=agency, number=number)
+
+
+@require_http_methods(["GET"])
+def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    today = timezone.localdate()
+    soon = due_date(today, 3).due  # seed: "due soon" is within 3 working days
+    applications = Application.objects.filter(agency=agency)
+    show = request.GET.get("show", "open")
+    filters = {
+        "open": applications.open(),
+        "soon": applications.due_between(today, soon),
+        "overdue": applications.overdue(today),
+        "all": applications,
+    }
+    selected = filters.get(show, filters["open"])
+    counts = {"soon": filters["soon"].count(), "overdue": filters["overdue"].count()}
+    return render(
+        request,
+        "applications/staff_list.html",
+        {
+            "agency": agency,
+            "applications": selected.order_by("due_on", "received_on")[:200],
+            "show": show,
+            "counts": counts,
+            "today": today,
+            "soon": soon,
+        },
+    )
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    form = StaffIntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = submit_application(
+                agency=agency, fields=data, channel=data["channel"], received_on=data["received_on"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("received_on" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Registered as %(number)s. Give the applicant the query code %(code)s; it is not shown again.")
+                % {"number": submission.application.number, "code": submission.query_code},
+            )
+            return redirect("applications:staff-detail", agency_slug=agency.slug, number=submission.application.number)
+    return render(request, "applications/staff_create.html", {"agency": agency, "form": form})
+
+
+EVENT_FORMS = {
+    Kind.CORRECTION_REQUESTED: CorrectionForm,
+    Kind.CORRECTION_RECEIVED: ClockEventForm,
+    Kind.CORRECTION_LAPSED: ClockEventForm,
+    Kind.CONSULTATION_STARTED: ConsultationForm,
+    Kind.CONSULTATION_ENDED: ClockEventForm,
+    Kind.EXTENSION_APPROVED: ExtensionForm,
+    Kind.FEE_NOTICE_SERVED: ClockEventForm,
+    Kind.FEE_PAID: ClockEventForm,
+    Kind.FEE_LAPSED: ClockEventForm,
+    Kind.REPLIED: ReplyForm,
+}
+# Which actions the page offers in each status (the clock itself has the final word).
+ACTIONS = {
+    "received": [
+        Kind.CORRECTION_REQUESTED,
+        Kind.CONSULTATION_STARTED,
+        Kind.FEE_NOTICE_SERVED,
+        Kind.EXTENSION_APPROVED,
+        Kind.REPLIED,
+    ],
+    "awaiting_correction": [Kind.CORRECTION_RECEIVED, Kind.CORRECTION_LAPSED],
+    "consulting": [Kind.CONSULTATION_ENDED],
+    "awaiting_fee": [Kind.FEE_PAID, Kind.FEE_LAPSED],
+}
+
+
+def _detail_context(request: HttpRequest, application: Application, forms: dict | None = None, revealed=None) -> dict:
+    roles = user_roles(request.user)
+    kinds = [
+        k
+        for k in ACTIONS.get(application.status, [])
+        if (EXTENSION_ROLES if k == Kind.EXTENSION_APPROVED else HANDLER_ROLES) & roles
+    ]
+    today = timezone.localdate()
+    forms = forms or {}
+    labels = dict(application.clock_events.model.KIND_CHOICES)
+    actions = [(k, labels[k], forms.get(k) or EVENT_FORMS[k](initial={"on": today}, auto_id=f"{k}_%s")) for k in kinds]
+    history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))[:50]
+    return {
+        "agency": application.agency,
+        "application": application,
+        "events": application.clock_events.all(),
+        "actions": actions,
+        "can_reveal": bool(HANDLER_ROLES & roles),
+        "revealed": revealed or {},
+        "history": history,
+        "today": today,
+    }
+
+
+@never_cache
+@require_http_methods(["GET"])
+def staff_detail(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    application = _application(_agency(agency_slug), number)
+    return render(request, "applications/staff_detail.html", _detail_context(request, application))
+
+
+@require_POST
+def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) -> HttpResponse:
+    application = _application(_agency(agency_slug), number)
+    if kind not in EVENT_FORMS:
+        raise Http404
+    form = EVENT_FORMS[kind](request.POST, auto_id=f"{kind}_%s")
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("on", "note", "outcome", "reason")}
+        try:
+            record_clock_event(
+                application,
+                actor=request.user,
+                kind=kind,
+                on=form.cleaned_data["on"],
+                data=data,
+                note=form.cleaned_data.get("note", ""),
+                outcome=form.cleaned_data.get("outcome", ""),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ClockError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("applications:staff-detail", agency_slug=agency_slug, number=number)
+    context = _detail_context(request, application, forms={kind: form})
+    return render(request, "applications/staff_detail.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    application = _application(_agency(agency_slug), number)
+    field = request.POST.get("field", "")
+    try:
+        value = reveal_personal_data(application, actor=request.user, field=field)
+    except PermissionDenied:
+        raise
+    context = _detail_context(request, application, revealed={field: value})
+    return render(request, "applications/staff_detail.html", context)
