@@ -13,6 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,7 +28,8 @@ from gongkai.accounts.services import (
     set_user_roles,
     update_agency_contact,
 )
-from gongkai.core.access import user_roles
+from gongkai.applications.selectors import application_deadline_counts
+from gongkai.core.access import APPLICATION_READERS, user_roles
 from gongkai.core.calendar import missing_next_year
 from gongkai.core.models import AuditEvent
 
@@ -64,10 +66,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     warn_year = None
     if Role.SYSTEM_ADMIN in roles and request.user.agency.parent_id is None:
         warn_year = missing_next_year()
+    application_counts = None
+    if APPLICATION_READERS & roles:
+        application_counts = application_deadline_counts(request.user.agency, timezone.localdate())
     return render(
         request,
         "accounts/dashboard.html",
-        {"assignments": assignments, "warn_year": warn_year, "roles": roles, "Role": Role},
+        {"assignments": assignments, "warn_year": warn_year, "roles": roles, "application_counts": application_counts},
     )
 
 

@@ -296,3 +296,48 @@ def reveal_personal_data(application: Application, *, actor, field: str) -> str:
         raise PermissionDenied
     record_event("applications.application.personal_data_revealed", actor=actor, obj=application, data={"field": field})
     return getattr(application, field)
+
+
+# ---------------------------------------------------------------------------------------------
+# The daily sweep
+
+
+def sweep_deadlines(today: date | None = None) -> int:
+    """Remind each agency's disclosure officers of applications due within 3 working days,
+    overdue, or whose suspension has run out. Exactly once per application, threshold and
+    date: reruns and parallel sweeps send nothing more (REL-04). Returns reminders sent."""
+    from django.utils import translation
+
+    from gongkai.accounts.models import User
+    from gongkai.core.calendar import due_date
+    from gongkai.core.reminders import send_once
+
+    today = today or timezone.localdate()
+    soon = due_date(today, 3).due
+    sent = 0
+    recipients_by_agency: dict[int, list[str]] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for application in Application.objects.open().select_related("agency"):
+            if application.due_on and application.due_on < today:
+                threshold, deadline = "overdue", application.due_on
+                subject = _("Overdue: application %(number)s was due on %(due)s")
+            elif application.due_on and application.due_on <= soon:
+                threshold, deadline = "due_soon", application.due_on
+                subject = _("Due soon: application %(number)s must be answered by %(due)s")
+            elif application.pause_until and application.pause_until < today:
+                threshold, deadline = "pause_over", application.pause_until
+                subject = _("Application %(number)s: the other side's deadline %(due)s has passed")
+            else:
+                continue
+            if application.agency_id not in recipients_by_agency:
+                recipients_by_agency[application.agency_id] = list(
+                    User.objects.filter(
+                        agency_id=application.agency_id, is_active=True, role_assignments__role=Role.DISCLOSURE_OFFICER
+                    ).values_list("email", flat=True)
+                )
+            text = subject % {"number": application.number, "due": deadline.isoformat()}
+            body = "\n".join([text, application.info_title, *application.due_explanation])
+            key = f"application:{application.pk}:{threshold}:{deadline.isoformat()}"
+            if send_once(key, subject=text, body=body, recipients=recipients_by_agency[application.agency_id]):
+                sent += 1
+    return sent

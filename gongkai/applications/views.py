@@ -28,6 +28,7 @@ from gongkai.applications.forms import (
     StaffIntakeForm,
 )
 from gongkai.applications.models import Application
+from gongkai.applications.selectors import application_deadline_counts
 from gongkai.applications.services import (
     EXTENSION_ROLES,
     HANDLER_ROLES,
@@ -142,7 +143,7 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
         "all": applications,
     }
     selected = filters.get(show, filters["open"])
-    counts = {"soon": filters["soon"].count(), "overdue": filters["overdue"].count()}
+    counts = application_deadline_counts(agency, today)
     return render(
         request,
         "applications/staff_list.html",

@@ -37,7 +37,7 @@ def roles(*names: str, agency_kwarg: str | None = None, district: bool = False) 
     return Access(roles=frozenset(names), agency_kwarg=agency_kwarg, district=district)
 
 
-APPLICATION_READERS = (Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
+APPLICATION_READERS = frozenset({Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
 
 URL_ACCESS: dict[str, Access] = {
     # Public portal

@@ -44,6 +44,7 @@ def test_passwords_are_random_printed_once_and_work(tmp_path, settings):
     first = io.StringIO()
     call_command("load_demo", credentials_file=str(path), stdout=first)
     lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line[1] != "申请查询演示"]
     assert len(lines) == User.objects.count()
     passwords = [line[3] for line in lines]
     assert len(set(passwords)) == len(passwords)
@@ -56,3 +57,30 @@ def test_passwords_are_random_printed_once_and_work(tmp_path, settings):
     assert passwords[0] not in again.getvalue()
     assert "演示数据已载入" in again.getvalue()
     assert User.objects.count() == len(lines)
+
+
+def test_demo_applications_cover_every_state_and_can_be_tracked(tmp_path, client):
+    from gongkai.applications.choices import Status
+    from gongkai.applications.models import Application
+
+    path = tmp_path / "c.txt"
+    call_command("load_demo", credentials_file=str(path), stdout=io.StringIO())
+    township = Agency.objects.get(slug="maoshe")
+    statuses = set(Application.objects.filter(agency=township).values_list("status", flat=True))
+    assert statuses >= {
+        Status.RECEIVED,
+        Status.AWAITING_CORRECTION,
+        Status.CONSULTING,
+        Status.REPLIED,
+        Status.ABANDONED,
+    }
+    outcomes = set(Application.objects.filter(agency=township).exclude(outcome="").values_list("outcome", flat=True))
+    assert {"disclosed", "partly_disclosed", "withheld_third_party", "other_no_correction"} <= outcomes
+    assert Application.objects.filter(agency=township, clock_events__kind="extension_approved").exists()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert Application.objects.filter(agency=township).overdue(today).exists()
+    demo = next(line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if "申请查询演示" in line)
+    response = client.post("/applications/track/", {"number": demo[2], "query_code": demo[3]})
+    assert response.status_code == 200

@@ -73,6 +73,7 @@ def live_site(tmp_path_factory):
         "GONGKAI_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'site.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "APPLICATION_MIN_FILL_SECONDS": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
@@ -88,7 +89,7 @@ def live_site(tmp_path_factory):
     credentials = {}
     for line in credentials_file.read_text(encoding="utf-8").splitlines():
         _agency, _role, username, password = line.split("\t")
-        credentials[username] = password
+        credentials[username] = password  # also "number -> query code" of a demo application
     port = free_port()
     log = open(var / "server.log", "w")  # noqa: SIM115 - closed after the session
     server = subprocess.Popen(

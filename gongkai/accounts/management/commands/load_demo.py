@@ -17,13 +17,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.choices import AgencyKind, Role
 from gongkai.accounts.models import Agency, Office
 from gongkai.accounts.services import RoleGrant, create_staff_user
 from gongkai.accounts.validators import uscc_check_character
+from gongkai.applications.demo import load_demo_applications
 
 
 def credit_code(body17: str) -> str:
@@ -116,14 +117,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--credentials-file", default=str(settings.DEMO_CREDENTIALS_FILE))
+        parser.add_argument(
+            "--without-applications", action="store_true", help="organisation and staff only (used by the tests)"
+        )
 
-    def handle(self, *args, credentials_file, **options):
+    def handle(self, *args, credentials_file, without_applications=False, **options):
         translation.activate(settings.LANGUAGE_CODE)
         path = Path(credentials_file)
         if Agency.objects.filter(slug="huangyan").exists():
             self.stdout.write(_("Demo data is already loaded; the demo passwords are in %(path)s") % {"path": path})
             return
-        lines = self._load()
+        lines = self._load(with_applications=not without_applications)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         path.chmod(0o600)
@@ -134,7 +138,7 @@ class Command(BaseCommand):
             self.stdout.write("  " + line)
 
     @transaction.atomic
-    def _load(self) -> list[str]:
+    def _load(self, *, with_applications: bool) -> list[str]:
         lines: list[str] = []
         district = None
         for spec in AGENCIES:
@@ -177,4 +181,8 @@ class Command(BaseCommand):
                     grants=[RoleGrant(role=role, office=office)],
                 )
                 lines.append(f"{agency.name}\t{Role(role).label}\t{username}\t{password}")
+        if with_applications:
+            today = timezone.localdate()
+            for agency in Agency.objects.exclude(parent=None):
+                lines += load_demo_applications(agency, today)
         return lines

@@ -1,0 +1,118 @@
+"""Demo applications in every state of the clock, dated relative to today, made through the
+real services so that every due date comes from the ledger (issue 4, "Demo")."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from gongkai.accounts.choices import Role
+from gongkai.accounts.models import Agency, User
+from gongkai.applications.clock import Kind
+from gongkai.applications.services import record_clock_event, submit_application
+from gongkai.applications.validators import resident_id_check_character
+from gongkai.core.calendar import due_date
+
+DAY = timedelta(days=1)  # stepping through calendar dates, not counting a deadline
+
+
+def _person(n: int) -> dict:
+    body = f"33100319{80 + n % 15:02d}0{1 + n % 9}1{n % 10}{(n * 7) % 1000:03d}"
+    return {
+        "applicant_type": "natural_person",
+        "applicant_name": ["王建华", "李秀英", "张伟", "刘洋", "陈静", "杨勇", "黄磊", "周敏", "吴芳", "徐强"][n % 10],
+        "id_type": "resident_id",
+        "id_number": body + resident_id_check_character(body),
+        "phone": f"1380013{8000 + n:04d}",
+        "email": f"applicant{n}@example.com",
+        "address": f"浙江省台州市黄岩区茅畲乡茅畲村 {n} 号",
+        "has_identity_proof": n % 4 != 0,
+    }
+
+
+TOPICS = [
+    ("茅畲乡 2026 年农村宅基地审批结果", "请提供 2026 年以来茅畲乡宅基地审批的结果清单。"),
+    ("茅畲村土地承包经营权流转情况", "茅畲村 2025 年土地承包经营权流转的面积、受让方和期限。"),
+    ("茅畲乡 2025 年财政预算执行情况", "2025 年乡级财政预算执行和决算的说明。"),
+    ("农田水利工程建设项目招标文件", "2026 年茅畲乡农田水利改造项目的招标公告和中标结果。"),
+    ("社会救助对象公示名单", "2026 年第三季度最低生活保障对象的公示名单。"),
+    ("征地补偿安置方案", "茅畲乡某地块征收的补偿安置方案。"),
+    ("筹资筹劳使用情况", "2025 年村级筹资筹劳项目的资金使用情况。"),
+    ("乡政府机构设置和职能", "茅畲乡人民政府内设机构及其职能。"),
+    ("道路改造工程环境影响评价", "乡道改造工程的环境影响评价材料。"),
+    ("2025 年行政处罚决定", "茅畲乡 2025 年作出的具有一定社会影响的行政处罚决定。"),
+    ("村务公开栏建设情况", "各村村务公开栏的建设和更新情况。"),
+]
+
+
+def _received_for_due_in(today: date, working_days_left: int) -> date:
+    """A receipt date whose 20-WD reply falls about ``working_days_left`` working days ahead."""
+    target = due_date(today, working_days_left).due
+    day = today - 40 * DAY
+    while due_date(day, 20).due < target:
+        day += DAY
+    return day
+
+
+def load_demo_applications(agency: Agency, today: date) -> list[str]:
+    """Create the demo set for one agency; return lines naming one application and its code."""
+    officer = User.objects.get(agency=agency, role_assignments__role=Role.DISCLOSURE_OFFICER)
+    leader = User.objects.get(agency=agency, role_assignments__role=Role.LEADER_IN_CHARGE)
+    made = []
+
+    def new(n: int, received_on: date, channel: str = "online"):
+        title, description = TOPICS[n % len(TOPICS)]
+        fields = {
+            **_person(n),
+            "info_title": title,
+            "info_description": description,
+            "requested_form": "electronic",
+            "delivery": "email",
+        }
+        submission = submit_application(
+            agency=agency,
+            fields=fields,
+            channel=channel,
+            received_on=received_on,
+            actor=officer if channel != "online" else None,
+        )
+        made.append(submission)
+        return submission.application
+
+    def event(application, kind, on, actor=officer, **kwargs):
+        record_clock_event(application, actor=actor, kind=kind, on=on, **kwargs)
+
+    new(0, _received_for_due_in(today, 2))  # due within 3 working days
+    new(1, today - 40 * DAY)  # overdue for some days
+    new(2, today - 2 * DAY)  # just received
+    new(3, today - 1 * DAY, channel="registered_post")  # a letter, signed for yesterday
+    corrected = new(4, today - 4 * DAY)
+    event(corrected, Kind.CORRECTION_REQUESTED, today - 2 * DAY, data={"period_end": today + 10 * DAY})
+    consulted = new(5, today - 16 * DAY)
+    event(consulted, Kind.CONSULTATION_STARTED, today - 6 * DAY, data={"party": "third_party"})
+    extended = new(6, _received_for_due_in(today, 1))
+    event(extended, Kind.EXTENSION_APPROVED, today, actor=leader, data={"working_days": 15})
+    disclosed = new(7, today - 60 * DAY)
+    event(disclosed, Kind.REPLIED, today - 45 * DAY, outcome="disclosed")
+    partly = new(8, today - 50 * DAY)
+    event(
+        partly,
+        Kind.REPLIED,
+        today - 30 * DAY,
+        outcome="partly_disclosed",
+        reason="所申请信息中涉及个人身份信息的部分属于个人隐私，依据条例第十五条、第三十七条作区分处理，其余部分予以公开。",
+    )
+    refused = new(9, today - 55 * DAY)
+    event(refused, Kind.CONSULTATION_STARTED, today - 50 * DAY, data={"party": "third_party"})
+    event(refused, Kind.CONSULTATION_ENDED, today - 42 * DAY)
+    event(
+        refused,
+        Kind.REPLIED,
+        today - 35 * DAY,
+        outcome="withheld_third_party",
+        reason="经书面征求第三方意见，第三方以涉及商业秘密为由不同意公开，依据条例第十五条、第三十二条不予公开。",
+    )
+    lapsed = new(10, today - 45 * DAY)
+    event(lapsed, Kind.CORRECTION_REQUESTED, today - 43 * DAY, data={"period_end": today - 25 * DAY})
+    event(lapsed, Kind.CORRECTION_LAPSED, today - 20 * DAY)
+    first = made[2]
+    return [f"{agency.name}\t申请查询演示\t{first.application.number}\t{first.query_code}"]

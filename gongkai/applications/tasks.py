@@ -1,0 +1,12 @@
+"""Periodic work for applications (docs/decisions/0003-job-runner.md)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from gongkai.applications.services import sweep_deadlines
+
+
+@db_periodic_task(crontab(hour="7", minute="30"))
+def daily_deadline_sweep() -> int:
+    """Seed E1–E5: handlers see what is due soon (≤ 3 WD) and overdue; reminders go out once."""
+    return sweep_deadlines()

@@ -1,0 +1,49 @@
+"""A citizen applies online and follows the application; the disclosure officer finds it on
+the workbench with its legal clock (issue 4)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.browser.test_staff_and_portal import assert_no_axe_violations, sign_in
+
+
+def test_apply_online_then_track_then_staff_see_it(page, live_site):
+    base_url, credentials = live_site
+    page.goto(f"{base_url}/agencies/maoshe/guide/")
+    page.get_by_role("link", name="在线申请").click()
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile("^姓名或名称")).fill("测试金丝雀")
+    page.get_by_label(re.compile("^证件号码")).fill("110101199003074573")
+    page.get_by_label(re.compile("^联系电话")).fill("13800138000")
+    page.get_by_label(re.compile("^电子邮箱")).fill("canary@example.com")
+    page.get_by_label(re.compile("^所需信息名称")).fill("茅畲乡 2026 年宅基地审批结果")
+    page.get_by_label(re.compile("^内容描述")).fill("请公开 2026 年茅畲乡农村宅基地审批结果清单。")
+    page.get_by_label(re.compile("^获取途径")).select_option("email")
+    page.get_by_label(re.compile("^本人确认")).check()
+    time.sleep(1.2)  # the form refuses submissions faster than a person (1 s on the test server)
+    page.get_by_role("button", name="提交申请").dblclick()  # a double click still makes one application
+    page.wait_for_url(re.compile("/applications/receipt/$"))
+    number = page.get_by_test_id("number").inner_text()
+    code = page.get_by_test_id("query-code").inner_text()
+    assert number.startswith("MAOSHE-")
+    assert len(code) == 10
+
+    page.get_by_role("link", name="申请查询").first.click()
+    page.get_by_label("申请编号").fill(number)
+    page.get_by_label("查询码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    text = page.locator("main").inner_text()
+    assert "办理中" in text
+    assert "答复期限" in text
+
+    sign_in(page, base_url, "maoshe.disclosure", credentials["maoshe.disclosure"])
+    page.get_by_role("link", name="依申请公开").first.click()
+    row = page.get_by_role("row").filter(has_text=number)
+    assert row.count() == 1
+    assert "138****8000" in row.inner_text()
+    row.get_by_role("link", name=number).click()
+    assert "1101**********4573" in page.locator("main").inner_text()
+    assert "110101199003074573" not in page.content()
+    assert_no_axe_violations(page)
