@@ -250,7 +250,7 @@ LOGGING = {
     "filters": {"mask_personal_data": {"()": "gongkai.core.masking.MaskPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "gongkai.core.masking.PersonalDataExceptionReporterFilter"
 
@@ -261,6 +261,9 @@ WORKDAYS_COUNT_START_DAY = envbool("WORKDAYS_COUNT_START_DAY", False)
 CALENDAR_WARN_FROM = (11, 1)
 AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or SECRET_KEY
 DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
+# Generated notices and uploaded files: outside any served directory, reached only through
+# permission-checked views (security.md FILE-02).
+PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Whether the time between a fee notice and payment is excluded from the reply period is not
 # verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).
 APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)

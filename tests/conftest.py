@@ -74,7 +74,9 @@ def pytest_configure(config):
     spec.loader.exec_module(module)
     if module.compile_all():
         # Django may have read the old catalogue while starting up: forget it.
+        from asgiref.local import Local
         from django.utils.translation import trans_real
 
         trans_real._translations = {}
         trans_real._default = None
+        trans_real._active = Local()

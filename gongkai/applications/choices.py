@@ -89,3 +89,39 @@ class Outcome(models.TextChoices):
 REFUSALS = frozenset(o for o in Outcome if o.value.startswith(("withheld_", "unavailable_", "not_processed_")))
 # Outcomes set by the clock itself, never chosen in a reply.
 CLOCK_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID})
+
+
+class NoticeKind(models.TextChoices):
+    """Documents served on the applicant (issue 4), each generated from an agency template."""
+
+    RECEIPT = "receipt", _("Acknowledgement of receipt")
+    CORRECTION = "correction", _("Notice to correct the application")
+    THIRD_PARTY = "third_party", _("Letter consulting a third party")
+    EXTENSION = "extension", _("Notice of extension")
+    FEE = "fee", _("Fee notice")
+    REPLY_DISCLOSED = "reply_disclosed", _("Reply: disclosed (art. 36(1)(2))")
+    REPLY_PARTLY = "reply_partly", _("Reply: partly disclosed (art. 37)")
+    REPLY_WITHHELD = "reply_withheld", _("Reply: not disclosed (art. 36(3))")
+    REPLY_NOT_HELD = "reply_not_held", _("Reply: not held or not this agency's (art. 36(4)(5))")
+    REPLY_CANNOT_PROVIDE = "reply_cannot_provide", _("Reply: cannot be provided (arts. 30, 38)")
+    REPLY_REPEAT = "reply_repeat", _("Reply: repeated application (art. 36(6))")
+    REPLY_NOT_PROCESSED = "reply_not_processed", _("Reply: not processed (arts. 35, 39)")
+    REPLY_OTHER = "reply_other", _("Reply: other (art. 36(7))")
+
+
+# Each outcome implies one reply letter (art. 36); withheld grounds share one letter whose reasons
+# paragraph names the ground.
+REPLY_KIND_BY_OUTCOME = {
+    Outcome.DISCLOSED: NoticeKind.REPLY_DISCLOSED,
+    Outcome.PARTLY_DISCLOSED: NoticeKind.REPLY_PARTLY,
+    Outcome.UNAVAILABLE_NOT_HELD: NoticeKind.REPLY_NOT_HELD,
+    Outcome.UNAVAILABLE_NEEDS_PRODUCTION: NoticeKind.REPLY_CANNOT_PROVIDE,
+    Outcome.UNAVAILABLE_STILL_UNCLEAR: NoticeKind.REPLY_CANNOT_PROVIDE,
+    Outcome.NOT_PROCESSED_REPEAT: NoticeKind.REPLY_REPEAT,
+    Outcome.NOT_PROCESSED_PETITION: NoticeKind.REPLY_NOT_PROCESSED,
+    Outcome.NOT_PROCESSED_PUBLICATION: NoticeKind.REPLY_NOT_PROCESSED,
+    Outcome.NOT_PROCESSED_EXCESSIVE: NoticeKind.REPLY_NOT_PROCESSED,
+    Outcome.NOT_PROCESSED_CONFIRMATION: NoticeKind.REPLY_NOT_PROCESSED,
+    Outcome.OTHER: NoticeKind.REPLY_OTHER,
+    **{o: NoticeKind.REPLY_WITHHELD for o in Outcome if o.value.startswith("withheld_")},
+}

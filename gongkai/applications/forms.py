@@ -106,6 +106,53 @@ class ConsultationForm(ClockEventForm):
     )
 
 
+class FeeForm(ClockEventForm):
+    mode = forms.ChoiceField(
+        label=_("Charged"),
+        choices=[("per_request", _("by request (applications this month)")), ("per_page", _("by volume (pages)"))],
+    )
+    pages = forms.IntegerField(label=_("Pages"), min_value=0, max_value=100000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "per_page" and data.get("pages") is None:
+            self.add_error("pages", _("Give the number of pages."))
+        return data
+
+
+class NoticeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Notice"), choices=[])
+    served_on = forms.DateField(label=_("Served on"), widget=DateInput)
+    served_by = forms.ChoiceField(label=_("Served by"), choices=Delivery.choices)
+    note = forms.CharField(
+        label=_("Details for the notice"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. what must be corrected, why the reply needs more time, what the third party is asked."),
+    )
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+class NoticeTemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 14}))
+
+    def clean_body(self):
+        from gongkai.applications.notices import unknown_placeholders
+
+        body = self.cleaned_data["body"]
+        unknown = unknown_placeholders(body)
+        if unknown:
+            raise ValidationError(
+                _("Unknown fields: %(names)s. Use only the fields listed below.") % {"names": "、".join(unknown)}
+            )
+        return body
+
+
 class ExtensionForm(ClockEventForm):
     working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
 

@@ -13,6 +13,7 @@ from gongkai.applications.choices import (
     Channel,
     Delivery,
     IdType,
+    NoticeKind,
     Outcome,
     RequestedForm,
     Status,
@@ -136,3 +137,49 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.kind} {self.on}"
+
+
+class NoticeTemplate(models.Model):
+    """An agency's own wording of one notice (defaults: applications/notice_templates.py)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="notice_templates")
+    kind = models.CharField(_("notice"), max_length=30, choices=NoticeKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=8000)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="one_template_per_agency_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind}"
+
+
+class Notice(models.Model):
+    """A served notice, frozen: its PDF and DOCX are stored once with their SHA-256 and checked
+    on every download (security.md FILE-04). Never updated or deleted."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("notice"), max_length=30, choices=NoticeKind.choices)
+    document_number = models.CharField(_("document number"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+    served_on = models.DateField(_("served on"))
+    served_by = models.CharField(_("served by"), max_length=20, choices=Delivery.choices)
+    pdf_name = models.CharField(max_length=80)
+    pdf_sha256 = models.CharField(max_length=64)
+    docx_name = models.CharField(max_length=80)
+    docx_sha256 = models.CharField(max_length=64)
+    actor_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["served_on", "id"]
+
+    def __str__(self) -> str:
+        return self.document_number

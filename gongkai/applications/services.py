@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,6 +250,8 @@ def record_clock_event(
         if outcome in REFUSALS and len(reason.strip()) < 10:
             raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
         data["outcome"] = outcome
+    if kind == Kind.FEE_NOTICE_SERVED:
+        data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
     before = {"status": application.status, "due_on": application.due_on}
     state = clock.check_next(
         entries_of(application), Entry(kind, on, data), get_calendar(), fee_time_excluded=fee_time_excluded()
@@ -285,6 +287,28 @@ def record_clock_event(
         },
     )
     return application
+
+
+def _fee(application: Application, *, mode: str, pages) -> dict[str, Any]:
+    """The fee of this application by request or by volume (109号 arts. 3–5), with its basis."""
+    from gongkai.applications import fees
+
+    if mode == fees.PER_REQUEST:
+        month = application.received_on.replace(day=1)
+        same_applicant = Application.objects.filter(
+            agency=application.agency, id_number=application.id_number, received_on__gte=month
+        ).filter(
+            models.Q(received_on__lt=application.received_on)
+            | models.Q(received_on=application.received_on, pk__lte=application.pk)
+        )
+        fee = fees.fee_per_request(same_applicant.count())
+    elif mode == fees.PER_PAGE and isinstance(pages, int) and pages >= 0:
+        fee = fees.fee_per_page(pages)
+    else:
+        raise ClockError(_("Choose how the fee is charged: by request, or by volume with the number of pages."))
+    if fee.amount == 0:
+        raise ClockError(_("Nothing is due under the fee schedule: %(basis)s") % {"basis": fee.basis})
+    return {"mode": fee.mode, "amount": fee.amount, "basis": fee.basis}
 
 
 @transaction.atomic

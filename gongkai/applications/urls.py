@@ -15,4 +15,9 @@ urlpatterns = [
     path(STAFF + "<str:number>/", views.staff_detail, name="staff-detail"),
     path(STAFF + "<str:number>/events/<str:kind>/", views.staff_event, name="staff-event"),
     path(STAFF + "<str:number>/reveal/", views.staff_reveal, name="staff-reveal"),
+    path(STAFF + "<str:number>/notices/", views.staff_notice, name="staff-notice"),
+    path(STAFF + "<str:number>/notices/<int:pk>.<str:fmt>", views.staff_notice_file, name="staff-notice-file"),
+    path("applications/track/notice/", views.track_notice, name="track-notice"),
+    path("staff/agencies/<slug:agency_slug>/notice-templates/", views.template_list, name="template-list"),
+    path("staff/agencies/<slug:agency_slug>/notice-templates/<str:kind>/", views.template_edit, name="template-edit"),
 ]

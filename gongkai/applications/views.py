@@ -17,17 +17,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.models import Agency
 from gongkai.applications import spam
+from gongkai.applications.choices import NoticeKind
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.forms import (
     ClockEventForm,
     ConsultationForm,
     CorrectionForm,
     ExtensionForm,
+    FeeForm,
+    NoticeForm,
+    NoticeTemplateForm,
     PublicApplicationForm,
     ReplyForm,
     StaffIntakeForm,
 )
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, Notice, NoticeTemplate
+from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS
+from gongkai.applications.notices import NoticeError, available_kinds, issue_notice, read_notice_file, template_for
 from gongkai.applications.selectors import application_deadline_counts
 from gongkai.applications.services import (
     EXTENSION_ROLES,
@@ -114,6 +120,8 @@ def track(request: HttpRequest) -> HttpResponse:
     context = {"application": application, "error": error}
     if application:
         context["events"] = application.clock_events.all()
+        context["notices"] = application.notices.all()
+        context["query_code"] = request.POST.get("query_code", "")[:40]
     return render(request, "applications/track.html", context, status=404 if error else 200)
 
 
@@ -188,7 +196,7 @@ EVENT_FORMS = {
     Kind.CONSULTATION_STARTED: ConsultationForm,
     Kind.CONSULTATION_ENDED: ClockEventForm,
     Kind.EXTENSION_APPROVED: ExtensionForm,
-    Kind.FEE_NOTICE_SERVED: ClockEventForm,
+    Kind.FEE_NOTICE_SERVED: FeeForm,
     Kind.FEE_PAID: ClockEventForm,
     Kind.FEE_LAPSED: ClockEventForm,
     Kind.REPLIED: ReplyForm,
@@ -208,7 +216,9 @@ ACTIONS = {
 }
 
 
-def _detail_context(request: HttpRequest, application: Application, forms: dict | None = None, revealed=None) -> dict:
+def _detail_context(
+    request: HttpRequest, application: Application, forms: dict | None = None, revealed=None, notice_form=None
+) -> dict:
     roles = user_roles(request.user)
     kinds = [
         k
@@ -220,7 +230,11 @@ def _detail_context(request: HttpRequest, application: Application, forms: dict 
     labels = dict(application.clock_events.model.KIND_CHOICES)
     actions = [(k, labels[k], forms.get(k) or EVENT_FORMS[k](initial={"on": today}, auto_id=f"{k}_%s")) for k in kinds]
     history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))[:50]
+    notice_kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     return {
+        "notices": application.notices.all(),
+        "notice_form": notice_form
+        or NoticeForm(initial={"served_on": today, "served_by": application.delivery}, kinds=notice_kinds),
         "agency": application.agency,
         "application": application,
         "events": application.clock_events.all(),
@@ -278,3 +292,106 @@ def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
         raise
     context = _detail_context(request, application, revealed={field: value})
     return render(request, "applications/staff_detail.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notices
+
+
+@require_POST
+def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    application = _application(_agency(agency_slug), number)
+    kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
+    form = NoticeForm(request.POST, kinds=kinds)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = issue_notice(
+                application,
+                actor=request.user,
+                kind=data["kind"],
+                served_on=data["served_on"],
+                served_by=data["served_by"],
+                note=data["note"],
+            )
+        except NoticeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Notice %(number)s generated and recorded as served.") % {"number": notice.document_number}
+            )
+            return redirect("applications:staff-detail", agency_slug=agency_slug, number=number)
+    context = _detail_context(request, application, notice_form=form)
+    return render(request, "applications/staff_detail.html", context, status=400)
+
+
+def _file_response(notice: Notice, fmt: str, data: bytes) -> HttpResponse:
+    content_type = (
+        "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    safe_name = "".join(ch for ch in notice.document_number if ch.isalnum() or ch in "-_") + f".{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    try:
+        data = read_notice_file(notice, fmt, actor=actor)
+    except NoticeError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    except FileNotFoundError:
+        raise Http404 from None
+    return _file_response(notice, fmt, data)
+
+
+@require_http_methods(["GET"])
+def staff_notice_file(request: HttpRequest, agency_slug: str, number: str, pk: int, fmt: str) -> HttpResponse:
+    application = _application(_agency(agency_slug), number)
+    notice = get_object_or_404(Notice, pk=pk, application=application)
+    return _notice_file(notice, fmt, actor=request.user)
+
+
+@never_cache
+@sensitive_post_parameters("query_code")
+@require_POST
+def track_notice(request: HttpRequest) -> HttpResponse:
+    """The applicant downloads a served notice: number + query code again, never a bare URL."""
+    application = find_for_applicant(request.POST.get("number", "")[:40], request.POST.get("query_code", "")[:40])
+    if application is None:
+        raise Http404
+    notice = get_object_or_404(Notice, pk=request.POST.get("notice", "0") or 0, application=application)
+    return _notice_file(notice, request.POST.get("format", "pdf"))
+
+
+@require_http_methods(["GET"])
+def template_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    agency = _agency(agency_slug)
+    custom = set(NoticeTemplate.objects.filter(agency=agency).values_list("kind", flat=True))
+    rows = [(kind, NoticeKind(kind).label, kind in custom) for kind in DEFAULTS]
+    return render(request, "applications/template_list.html", {"agency": agency, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, agency_slug: str, kind: str) -> HttpResponse:
+    from gongkai.applications.notices import save_template
+
+    agency = _agency(agency_slug)
+    if kind not in DEFAULTS:
+        raise Http404
+    title, body = template_for(agency, kind)
+    form = NoticeTemplateForm(request.POST or None, initial={"title": title, "body": body})
+    if request.method == "POST" and form.is_valid():
+        save_template(agency=agency, kind=kind, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The template is saved; notices generated from now on use it."))
+        return redirect("applications:template-list", agency_slug=agency.slug)
+    return render(
+        request,
+        "applications/template_form.html",
+        {"agency": agency, "form": form, "kind_label": NoticeKind(kind).label, "placeholders": PLACEHOLDERS},
+    )

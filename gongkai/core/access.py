@@ -73,6 +73,11 @@ URL_ACCESS: dict[str, Access] = {
     "applications:staff-event": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
     "applications:staff-create": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-reveal": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:staff-notice-file": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    "applications:track-notice": PUBLIC,  # needs the number and the query code
+    "applications:template-list": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:template-edit": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     # JSON API: anonymous; applications are reached only with their query code
     "api:applications_create": PUBLIC,
     "api:applications_status": PUBLIC,

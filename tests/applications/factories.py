@@ -42,3 +42,30 @@ def make_application(agency, *, received_on: date | None = None, **overrides):
         received_on=received_on or timezone.localdate(),
         idempotency_key=f"test-key-{next(_keys)}-{agency.pk}",
     ).application
+
+
+def make_notice(application, kind: str = "receipt"):
+    """A served notice with small stand-in files (rendering is tested in test_notices.py)."""
+    import hashlib
+
+    from gongkai.applications.models import Notice
+    from gongkai.applications.notices import notice_path
+
+    data = b"%PDF-1.4 stand-in"
+    path = notice_path(f"stand-in-{application.pk}.pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    return Notice.objects.create(
+        application=application,
+        kind=kind,
+        document_number=f"{application.number}-01",
+        title="受理回执",
+        text="",
+        served_on=application.received_on,
+        served_by="email",
+        pdf_name=path.name,
+        pdf_sha256=digest,
+        docx_name=path.name,
+        docx_sha256=digest,
+    )

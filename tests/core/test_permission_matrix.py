@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
-from tests.applications.factories import make_application
+from tests.applications.factories import make_application, make_notice
 
 ALL_ROLES = list(Role)
 ANON = "anonymous"
@@ -33,6 +33,8 @@ APPLICATION_READERS = {
     for agency in ("own", "district")
     for role in (Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
 }
+
+OFFICERS = {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -70,6 +72,11 @@ EXPECTED = {
         405,
         "own-application",
     ),
+    "applications:staff-notice": (OFFICERS, 405, "own-application"),  # POST only
+    "applications:staff-notice-file": (APPLICATION_READERS, 200, "own-notice-file"),
+    "applications:track-notice": (ANON, 405, None),  # POST only, with number and query code
+    "applications:template-list": (OFFICERS, 200, "own-agency"),
+    "applications:template-edit": (OFFICERS, 200, "own-agency-template"),
     "api:applications_create": (ANON, 405, None),  # POST only
     "api:applications_status": (ANON, 404, "api-application"),  # without the query code
     "api:openapi-json": (ANON, 200, None),
@@ -89,6 +96,11 @@ def test_every_url_is_classified_in_the_policy_table():
 
 def build_url(name, kind, agency, member):
     query = {}
+    if kind == "own-agency-template":
+        return reverse(name, args=[agency.slug, "receipt"]), query
+    if kind == "own-notice-file":
+        notice = make_notice(make_application(agency))
+        return reverse(name, args=[agency.slug, notice.application.number, notice.pk, "pdf"]), query
     if kind in ("own-application", "own-application-event", "api-application"):
         application = make_application(agency)
         if kind == "own-application-event":
@@ -127,7 +139,8 @@ def allowed(who, agency_label, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_role_gets_the_expected_answer(client, world, name):
+def test_each_role_gets_the_expected_answer(client, world, name, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     who, ok_status, kind = EXPECTED[name]
     cases = [("own", ANON, None)]
     cases += [("own", role, world.township) for role in ALL_ROLES if role != Role.DISTRICT_SUPERVISOR]

@@ -1,0 +1,219 @@
+"""Issuing the notices served on applicants (issue 4): which notice fits the ledger now, its
+text from the agency's template, and its frozen PDF and DOCX.
+
+A notice is generated when staff serve it, from the facts in the ledger (the correction period,
+the extension, the fee and its basis, the outcome and reasons), so it can never say something
+the clock does not. Files go to PRIVATE_MEDIA_ROOT under random names; the row stores their
+SHA-256; a download whose file no longer matches is refused and audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Status
+from gongkai.applications.clock import Kind
+from gongkai.applications.documents import Letter, render_docx, render_pdf
+from gongkai.applications.models import Application, Notice, NoticeTemplate
+from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
+from gongkai.applications.services import HANDLER_ROLES
+from gongkai.core.access import user_roles
+from gongkai.core.audit import record_event
+
+
+class NoticeError(ValueError):
+    """The notice does not fit the application's state; the message is for the user."""
+
+
+def _last(application: Application, kind: str):
+    return application.clock_events.filter(kind=kind).order_by("-on", "-id").first()
+
+
+def available_kinds(application: Application) -> list[str]:
+    """The notices the ledger supports now (a notice can be served again, e.g. re-sent)."""
+    kinds = [NoticeKind.RECEIPT]
+    events = set(application.clock_events.values_list("kind", flat=True))
+    if Kind.CORRECTION_REQUESTED in events:
+        kinds.append(NoticeKind.CORRECTION)
+    if application.clock_events.filter(kind=Kind.CONSULTATION_STARTED, data__party="third_party").exists():
+        kinds.append(NoticeKind.THIRD_PARTY)
+    if Kind.EXTENSION_APPROVED in events:
+        kinds.append(NoticeKind.EXTENSION)
+    if Kind.FEE_NOTICE_SERVED in events:
+        kinds.append(NoticeKind.FEE)
+    if application.status == Status.REPLIED and application.outcome in REPLY_KIND_BY_OUTCOME:
+        kinds.append(REPLY_KIND_BY_OUTCOME[application.outcome])
+    return kinds
+
+
+def template_for(agency, kind: str) -> tuple[str, str]:
+    custom = NoticeTemplate.objects.filter(agency=agency, kind=kind).first()
+    return (custom.title, custom.body) if custom else DEFAULTS[kind]
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    names = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)}
+    return sorted(n for n in names if n and n not in PLACEHOLDERS)
+
+
+def _context(application: Application, *, note: str, served_on: date) -> dict[str, str]:
+    agency = application.agency
+    reviewer = agency.parent.name if agency.parent_id else _("the people's government at the next level up")
+    context = {
+        "applicant_name": application.applicant_name,
+        "number": application.number,
+        "received_on": _cn(application.received_on),
+        "info_title": application.info_title,
+        "agency_name": agency.name,
+        "disclosure_office": agency.disclosure_office_name,
+        "office_address": agency.address,
+        "office_phone": agency.phone,
+        "due_on": _cn(application.due_on) if application.due_on else "",
+        "note": note,
+        "reasons": application.outcome_reason,
+        "outcome": str(application.get_outcome_display()).split(" ", 1)[-1] if application.outcome else "",
+        "remedies": string.Template(REMEDIES).safe_substitute(reconsideration_body=reviewer),
+        "served_on": _cn(served_on),
+    }
+    correction = _last(application, Kind.CORRECTION_REQUESTED)
+    if correction:
+        context["period_end"] = _cn(date.fromisoformat(correction.data["period_end"]))
+        context["note"] = note or correction.note
+    extension = _last(application, Kind.EXTENSION_APPROVED)
+    if extension:
+        context["extension_days"] = str(extension.data.get("working_days", ""))
+        context["note"] = note or extension.note
+    consultation = _last(application, Kind.CONSULTATION_STARTED)
+    if consultation:
+        from gongkai.applications.clock import CONSULTATION_WORKING_DAYS
+        from gongkai.core.calendar import due_date
+
+        context["third_party_deadline"] = _cn(due_date(consultation.on, CONSULTATION_WORKING_DAYS).due)
+        context["note"] = note or consultation.note
+    fee = _last(application, Kind.FEE_NOTICE_SERVED)
+    if fee:
+        context["fee_amount"] = str(fee.data.get("amount", ""))
+        context["fee_basis"] = fee.data.get("basis", "")
+        if application.pause_until:
+            context["payment_deadline"] = _cn(application.pause_until)
+    return context
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _write(data: bytes, suffix: str) -> tuple[str, str]:
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / "notices"
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}{suffix}"
+    (root / name).write_bytes(data)
+    return name, hashlib.sha256(data).hexdigest()
+
+
+def notice_path(name: str) -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "notices" / name
+
+
+def issue_notice(
+    application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = ""
+) -> Notice:
+    """Generate, freeze and record one notice. Files written before a failure are removed."""
+    if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
+        raise PermissionDenied(_("Only the agency's disclosure officers serve notices."))
+    if kind not in available_kinds(application):
+        raise NoticeError(_("This notice does not fit the application's state."))
+    if served_on < application.received_on:
+        raise NoticeError(_("A notice cannot be served before the application was received."))
+    title, body = template_for(application.agency, kind)
+    text = string.Template(body).safe_substitute(_context(application, note=note.strip(), served_on=served_on))
+    paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+    index = application.notices.count() + 1
+    letter = Letter(
+        issuer=application.agency.name,
+        document_number=f"{application.number}-{index:02d}",
+        title=title,
+        addressee=application.applicant_name,
+        paragraphs=paragraphs,
+        signed_on=served_on,
+    )
+    pdf_name, pdf_hash = _write(render_pdf(letter), ".pdf")
+    docx_name, docx_hash = _write(render_docx(letter), ".docx")
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                application=application,
+                kind=kind,
+                document_number=letter.document_number,
+                title=title,
+                text="\n\n".join(paragraphs),
+                served_on=served_on,
+                served_by=served_by,
+                pdf_name=pdf_name,
+                pdf_sha256=pdf_hash,
+                docx_name=docx_name,
+                docx_sha256=docx_hash,
+                actor_name=actor.full_name,
+            )
+            record_event(
+                "applications.notice.served",
+                actor=actor,
+                obj=application,
+                agency=application.agency,
+                data={"kind": kind, "document_number": notice.document_number, "pdf_sha256": pdf_hash},
+            )
+    except Exception:
+        notice_path(pdf_name).unlink(missing_ok=True)
+        notice_path(docx_name).unlink(missing_ok=True)
+        raise
+    return notice
+
+
+def read_notice_file(notice: Notice, fmt: str, *, actor=None) -> bytes:
+    """The stored file, after checking it is the one that was served; a mismatch is audited."""
+    name, expected = (notice.pdf_name, notice.pdf_sha256) if fmt == "pdf" else (notice.docx_name, notice.docx_sha256)
+    data = notice_path(name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
+        record_event(
+            "applications.notice.integrity_failed",
+            actor=actor,
+            obj=notice.application,
+            agency=notice.application.agency,
+            result="failure",
+            data={"document_number": notice.document_number, "format": fmt},
+        )
+        raise NoticeError(_("This file has been altered since it was served; it is withheld."))
+    return data
+
+
+@transaction.atomic
+def save_template(*, agency, kind: str, title: str, body: str, actor) -> NoticeTemplate:
+    """An agency's own wording of one notice; its disclosure officers keep it (audited)."""
+    if actor.agency_id != agency.pk or not HANDLER_ROLES & user_roles(actor):
+        raise PermissionDenied(_("Only the agency's disclosure officers edit its notices."))
+    unknown = unknown_placeholders(body)
+    if unknown:
+        raise NoticeError(
+            _("Unknown fields: %(names)s. Use only the fields listed below.") % {"names": "、".join(unknown)}
+        )
+    before = template_for(agency, kind)
+    template, _created = NoticeTemplate.objects.update_or_create(
+        agency=agency, kind=kind, defaults={"title": title, "body": body, "updated_by": actor.username}
+    )
+    record_event(
+        "applications.notice_template.updated",
+        actor=actor,
+        obj=template,
+        agency=agency,
+        data={"before": {"title": before[0], "body": before[1]}, "after": {"title": title, "body": body}},
+    )
+    return template

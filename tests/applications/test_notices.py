@@ -1,0 +1,188 @@
+"""Notices (issue 4): generated from the agency's template with the ledger's facts, as a PDF that
+embeds its Chinese font and a DOCX that Word/LibreOffice open; frozen with their hash."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from gongkai.accounts.choices import Role
+from gongkai.applications.models import Notice
+from gongkai.applications.notices import notice_path
+from gongkai.applications.services import record_clock_event
+from gongkai.core.models import AuditEvent
+from tests.applications.factories import make_application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
+    return client
+
+
+@pytest.fixture
+def application(world):
+    with time_machine.travel("2026-09-28 10:00 +0800"):
+        return make_application(world.township, received_on=date(2026, 9, 28))
+
+
+def serve(client, application, kind, **extra):
+    url = reverse("applications:staff-notice", args=["maoshe", application.number])
+    data = {"kind": kind, "served_on": "2026-10-13", "served_by": "email", **extra}
+    return client.post(url, data)
+
+
+def pdf_text_and_fonts(data: bytes) -> tuple[str, list[dict]]:
+    reader = PdfReader(io.BytesIO(data))
+    # pypdf returns this font's two-byte codes with NUL padding; pdftotext (below) reads it cleanly.
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fonts.append(descendant["/FontDescriptor"].get_object())
+    return text, fonts
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_correction_notice_carries_the_ledgers_facts_in_pdf_and_docx(officer, world, application):
+    record_clock_event(
+        application,
+        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
+        kind="correction_requested",
+        on=date(2026, 10, 13),
+        data={"period_end": date(2026, 10, 23)},
+    )
+    response = serve(officer, application, "correction", note="请写明所需信息的时间范围和文号。")
+    assert response.status_code == 302
+    notice = Notice.objects.get()
+    pdf = officer.get(reverse("applications:staff-notice-file", args=["maoshe", application.number, notice.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    text, fonts = pdf_text_and_fonts(pdf.content)
+    compact = text.replace("\n", "")
+    for expected in (
+        "台州市黄岩区茅畲乡人民政府",
+        "政府信息公开申请补正告知书",
+        "测试金丝雀",
+        "2026年10月23日",
+        "第三十条",
+        "时间范围和文号",
+    ):
+        assert expected in compact
+    if shutil.which("pdftotext"):
+        extracted = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+        assert "政府信息公开申请补正告知书" in extracted.decode().replace("\n", "")
+    assert fonts
+    assert all("/FontFile3" in f or "/FontFile2" in f for f in fonts)  # embedded, not referenced
+    assert any("NotoSerifSC" in str(f["/FontName"]) for f in fonts)
+    docx = officer.get(
+        reverse("applications:staff-notice-file", args=["maoshe", application.number, notice.pk, "docx"])
+    )
+    paragraphs = "".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "政府信息公开申请补正告知书" in paragraphs
+    assert "2026年10月23日" in paragraphs
+    assert AuditEvent.objects.filter(event="applications.notice.served").exists()
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_a_refusal_reply_states_ground_reasons_and_remedies(officer, world, application):
+    reason = "所申请信息属于人事管理类内部事务信息，依据条例第十六条第一款不予公开。"
+    record_clock_event(
+        application,
+        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
+        kind="replied",
+        on=date(2026, 10, 20),
+        outcome="withheld_internal",
+        reason=reason,
+    )
+    assert serve(officer, application, "reply_withheld", served_on="2026-10-20").status_code == 302
+    text = Notice.objects.get().text
+    assert "第三十六条第三项" in text
+    assert "属于三类内部事务信息" in text
+    assert reason in text
+    assert "六十日内向台州市黄岩区人民政府申请行政复议" in text
+    assert "六个月内" in text
+
+
+def test_a_notice_that_does_not_fit_the_ledger_is_refused(officer, application):
+    response = serve(officer, application, "extension")
+    assert response.status_code == 400
+    assert Notice.objects.count() == 0
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_an_altered_file_is_withheld_and_audited(officer, application):
+    serve(officer, application, "receipt")
+    notice = Notice.objects.get()
+    path = notice_path(notice.pdf_name)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    response = officer.get(
+        reverse("applications:staff-notice-file", args=["maoshe", application.number, notice.pk, "pdf"])
+    )
+    assert response.status_code == 409
+    assert AuditEvent.objects.filter(event="applications.notice.integrity_failed", result="failure").exists()
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_the_applicant_downloads_notices_with_number_and_code_only(client, world):
+    response = client.post(
+        "/api/v1/applications",
+        {
+            "agency": "maoshe",
+            "idempotency_key": "notice-key-0001",
+            "applicant_type": "natural_person",
+            "applicant_name": "测试金丝雀",
+            "id_type": "resident_id",
+            "id_number": "110101199003074573",
+            "phone": "13800138000",
+            "info_title": "宅基地审批结果",
+            "info_description": "2026 年宅基地审批结果。",
+            "requested_form": "electronic",
+            "delivery": "online",
+        },
+        content_type="application/json",
+    )
+    number, code = response.json()["number"], response.json()["query_code"]
+    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
+    from gongkai.applications.models import Application
+
+    serve(client, Application.objects.get(number=number), "receipt")
+    client.logout()
+    notice = Notice.objects.get()
+    url = reverse("applications:track-notice")
+    ok = client.post(url, {"number": number, "query_code": code, "notice": notice.pk, "format": "pdf"})
+    assert ok.status_code == 200
+    assert ok.content.startswith(b"%PDF")
+    assert client.post(url, {"number": number, "query_code": "WRONGWRONG", "notice": notice.pk}).status_code == 404
+
+
+def test_agency_templates_replace_the_default_and_unknown_fields_are_refused(officer, application):
+    url = reverse("applications:template-edit", args=["maoshe", "receipt"])
+    bad = officer.post(url, {"title": "受理回执", "body": "您好 ${applicant} ${secret_key}"})
+    assert "未知字段" in bad.content.decode()
+    good = officer.post(url, {"title": "茅畲乡受理回执", "body": "${applicant_name}：您的申请 ${number} 已收到。"})
+    assert good.status_code == 302
+    with time_machine.travel("2026-10-13 10:00 +0800"):
+        serve(officer, application, "receipt")
+    notice = Notice.objects.get()
+    assert notice.title == "茅畲乡受理回执"
+    assert notice.text == f"测试金丝雀：您的申请 {application.number} 已收到。"
