@@ -74,7 +74,11 @@ def pytest_configure(config):
     spec.loader.exec_module(module)
     if module.compile_all():
         # Django may have read the old catalogue while starting up: forget it.
+        import gettext
+
         from asgiref.local import Local
+
+        gettext._translations.clear()
         from django.utils.translation import trans_real
 
         trans_real._translations = {}

@@ -49,6 +49,15 @@ class Kind:
     FEE_PAID = "fee_paid"
     FEE_LAPSED = "fee_lapsed"
     REPLIED = "replied"
+    # Internal steps of the seed (E2–E5): they do not move the legal due date.
+    ASSIGNED = "assigned"  # to the business office that holds the information (E3)
+    NOTE_ADDED = "note_added"  # search and verification notes
+    CONFIDENTIALITY_REVIEWED = "confidentiality_reviewed"  # G5; escalation recorded in data
+    PROPOSAL_SUBMITTED = "proposal_submitted"  # the office's proposed reply (E3)
+    DRAFT_SUBMITTED = "draft_submitted"  # the draft reply with its outcome (E5)
+    DRAFT_SIGNED = "draft_signed"  # the leader's signature (E5)
+
+    INTERNAL = (ASSIGNED, NOTE_ADDED, CONFIDENTIALITY_REVIEWED, PROPOSAL_SUBMITTED, DRAFT_SUBMITTED, DRAFT_SIGNED)
 
     ALL = (
         RECEIVED,
@@ -62,6 +71,7 @@ class Kind:
         FEE_PAID,
         FEE_LAPSED,
         REPLIED,
+        *INTERNAL,
     )
 
 
@@ -92,6 +102,8 @@ class ClockState:
     explanation: list[str] = field(default_factory=list)
     closed_on: date | None = None
     replied_in_time: bool | None = None
+    draft_pending: bool = False
+    draft_signed: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -200,9 +212,19 @@ def _apply(state: ClockState, entry: Entry, calendar: WorkdayCalendar, *, fee_ti
         state.extensions = 1
         state.extension = days
         return
+    if kind in Kind.INTERNAL:
+        if kind == Kind.DRAFT_SUBMITTED:
+            state.draft_pending, state.draft_signed = True, False
+        elif kind == Kind.DRAFT_SIGNED:
+            if not state.draft_pending:
+                raise ClockError(_("There is no draft reply waiting for a signature."))
+            state.draft_pending, state.draft_signed = False, True
+        return
     if kind == Kind.REPLIED:
         if state.pause:
             raise ClockError(_("Another step is still waiting; finish it first."))
+        if not state.draft_signed:
+            raise ClockError(_("The reply needs the leader's signature on the draft first (seed E5)."))
         state.replied_in_time = state.due is None or on <= state.due
         state.status = Status.REPLIED
         state.closed_on = on
@@ -267,3 +289,63 @@ def replay(entries: Sequence[Entry], calendar: WorkdayCalendar, *, fee_time_excl
 def check_next(entries: Sequence[Entry], new: Entry, calendar: WorkdayCalendar, **kwargs) -> ClockState:
     """The state after appending ``new``; raises ClockError if the law does not allow it."""
     return replay([*entries, new], calendar, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed's internal steps (E1–E5), each with its own due date and owner
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str  # register, review, proposal, signature
+    due: date
+    done_on: date | None
+    owner: str  # a role code
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due < today
+
+
+INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "signature": 3}  # seed E1, E2, E3, E5
+
+
+def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:
+    """The internal milestones from the ledger: registration 1 WD after receipt (E1), review
+    2 WD (E2), the business office's proposal 7 WD (E3), the leader's signature 3 WD after the
+    draft (E5). Counting restarts with a corrected application, like the reply period."""
+    if not entries:
+        return []
+    received = entries[0].on
+    start = received
+    reviewed = proposed = None
+    steps: list[Step] = []
+    draft_on = signed_on = None
+    for entry in entries:
+        if entry.kind == Kind.CORRECTION_RECEIVED:
+            start, reviewed, proposed = entry.on, None, None
+        if entry.kind in (Kind.CORRECTION_REQUESTED, Kind.ASSIGNED, Kind.DRAFT_SUBMITTED) and reviewed is None:
+            reviewed = entry.on
+        if entry.kind in (Kind.PROPOSAL_SUBMITTED, Kind.EXTENSION_APPROVED, Kind.DRAFT_SUBMITTED) and proposed is None:
+            proposed = entry.on
+        if entry.kind == Kind.DRAFT_SUBMITTED:
+            draft_on, signed_on = entry.on, None
+        if entry.kind == Kind.DRAFT_SIGNED:
+            signed_on = entry.on
+        if entry.kind in (Kind.REPLIED, Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
+            reviewed = reviewed or entry.on
+            proposed = proposed or entry.on
+
+    def due(since: date, code: str) -> date:
+        return add_workdays(since, INTERNAL_DAYS[code], calendar).due
+
+    steps.append(Step("register", due(received, "register"), registered_on, "disclosure_officer"))
+    steps.append(Step("review", due(start, "review"), reviewed, "disclosure_officer"))
+    steps.append(Step("proposal", due(start, "proposal"), proposed, "office"))
+    if draft_on:
+        steps.append(Step("signature", due(draft_on, "signature"), signed_on, "leader_in_charge"))
+    return steps
+
+
+def next_open_step(steps: Sequence[Step]) -> Step | None:
+    open_steps = [s for s in steps if s.done_on is None]
+    return min(open_steps, key=lambda s: s.due) if open_steps else None

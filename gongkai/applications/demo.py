@@ -81,9 +81,17 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     def event(application, kind, on, actor=officer, **kwargs):
         record_clock_event(application, actor=actor, kind=kind, on=on, **kwargs)
 
+    def reply(application, on, outcome, reason=""):
+        """Draft with the outcome, the leader's signature, then the reply served (seed E5)."""
+        event(application, Kind.DRAFT_SUBMITTED, on - 2 * DAY, outcome=outcome, reason=reason)
+        event(application, Kind.DRAFT_SIGNED, on - 1 * DAY, actor=leader)
+        event(application, Kind.REPLIED, on, data={"served_by": "email"})
+
     new(0, _received_for_due_in(today, 2))  # due within 3 working days
     new(1, today - 40 * DAY)  # overdue for some days
-    new(2, today - 2 * DAY)  # just received
+    fresh = new(2, today - 2 * DAY)  # just received, assigned to the office that holds it
+    office = agency.offices.exclude(is_disclosure_office=True).first() or agency.offices.first()
+    event(fresh, Kind.ASSIGNED, today - 1 * DAY, data={"office": office.pk})
     new(3, today - 1 * DAY, channel="registered_post")  # a letter, signed for yesterday
     corrected = new(4, today - 4 * DAY)
     event(corrected, Kind.CORRECTION_REQUESTED, today - 2 * DAY, data={"period_end": today + 10 * DAY})
@@ -92,24 +100,30 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     extended = new(6, _received_for_due_in(today, 1))
     event(extended, Kind.EXTENSION_APPROVED, today, actor=leader, data={"working_days": 15})
     disclosed = new(7, today - 60 * DAY)
-    event(disclosed, Kind.REPLIED, today - 45 * DAY, outcome="disclosed")
-    partly = new(8, today - 50 * DAY)
+    event(disclosed, Kind.ASSIGNED, today - 59 * DAY, data={"office": office.pk})
     event(
+        disclosed,
+        Kind.PROPOSAL_SUBMITTED,
+        today - 52 * DAY,
+        actor=officer,
+        note="经检索，该信息由本办制作并保存，可以公开。",
+    )
+    reply(disclosed, today - 45 * DAY, "disclosed")
+    partly = new(8, today - 50 * DAY)
+    reply(
         partly,
-        Kind.REPLIED,
         today - 30 * DAY,
-        outcome="partly_disclosed",
-        reason="所申请信息中涉及个人身份信息的部分属于个人隐私，依据条例第十五条、第三十七条作区分处理，其余部分予以公开。",
+        "partly_disclosed",
+        "所申请信息中涉及个人身份信息的部分属于个人隐私，依据条例第十五条、第三十七条作区分处理，其余部分予以公开。",
     )
     refused = new(9, today - 55 * DAY)
     event(refused, Kind.CONSULTATION_STARTED, today - 50 * DAY, data={"party": "third_party"})
     event(refused, Kind.CONSULTATION_ENDED, today - 42 * DAY)
-    event(
+    reply(
         refused,
-        Kind.REPLIED,
         today - 35 * DAY,
-        outcome="withheld_third_party",
-        reason="经书面征求第三方意见，第三方以涉及商业秘密为由不同意公开，依据条例第十五条、第三十二条不予公开。",
+        "withheld_third_party",
+        "经书面征求第三方意见，第三方以涉及商业秘密为由不同意公开，依据条例第十五条、第三十二条不予公开。",
     )
     lapsed = new(10, today - 45 * DAY)
     event(lapsed, Kind.CORRECTION_REQUESTED, today - 43 * DAY, data={"period_end": today - 25 * DAY})

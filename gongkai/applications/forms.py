@@ -157,7 +157,37 @@ class ExtensionForm(ClockEventForm):
     working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
 
 
-class ReplyForm(ClockEventForm):
+class AssignForm(ClockEventForm):
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gongkai.accounts.models import Office
+
+        self.fields["office"].queryset = Office.objects.filter(agency=agency)
+
+
+class NoteForm(ClockEventForm):
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfidentialityForm(ClockEventForm):
+    result = forms.ChoiceField(
+        label=_("Conclusion"),
+        choices=[
+            ("cleared", _("No secret: may be disclosed")),
+            ("partly", _("Partly secret: disclose the rest after redaction (G9)")),
+            ("secret", _("Secret: must not be disclosed")),
+            ("escalated", _("Unclear: escalated with a review form to the competent authority (G7)")),
+        ],
+    )
+
+
+class ReplyServedForm(ClockEventForm):
+    served_by = forms.ChoiceField(label=_("Served by"), choices=Delivery.choices)
+
+
+class DraftForm(ClockEventForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[c for c in Outcome.choices if c[0] not in CLOCK_OUTCOMES])
     reason = forms.CharField(
         label=_("Ground and reasoning"),

@@ -75,6 +75,12 @@ class Application(models.Model):
     due_on_provisional = models.BooleanField(default=False)
     due_explanation = models.JSONField(default=list, blank=True)
     pause_until = models.DateField(_("other side's deadline"), null=True, blank=True)
+    assigned_office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("assigned office"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The earliest open internal step of the seed (E1–E5) and its due date.
+    next_step = models.CharField(_("next step"), max_length=20, blank=True)
+    next_step_due = models.DateField(_("next step due on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reasons"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -120,6 +126,12 @@ class ClockEvent(models.Model):
         (Kind.FEE_PAID, _("Fee paid")),
         (Kind.FEE_LAPSED, _("Fee not paid in time: deemed abandoned")),
         (Kind.REPLIED, _("Reply served")),
+        (Kind.ASSIGNED, _("Assigned to an office")),
+        (Kind.NOTE_ADDED, _("Search and verification note")),
+        (Kind.CONFIDENTIALITY_REVIEWED, _("Confidentiality review")),
+        (Kind.PROPOSAL_SUBMITTED, _("Office's proposed reply")),
+        (Kind.DRAFT_SUBMITTED, _("Draft reply submitted for signature")),
+        (Kind.DRAFT_SIGNED, _("Draft reply signed by the leader")),
     ]
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="clock_events")
@@ -127,6 +139,7 @@ class ClockEvent(models.Model):
     on = models.DateField(_("date"))
     data = models.JSONField(default=dict, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    actor_id = models.BigIntegerField(null=True, blank=True)
     actor_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

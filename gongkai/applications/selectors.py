@@ -18,3 +18,18 @@ def application_deadline_counts(agency: Agency, today: date) -> dict[str, int]:
         "soon": applications.due_between(today, soon).count(),
         "overdue": applications.overdue(today).count(),
     }
+
+
+def applications_visible_to(user, queryset=None):
+    """Office staff (drafting clerks, office heads) see the applications assigned to their office;
+    the disclosure office, leaders and the confidentiality reviewer see the agency's."""
+    from gongkai.accounts.choices import Role
+    from gongkai.core.access import user_roles
+
+    queryset = Application.objects.all() if queryset is None else queryset
+    queryset = queryset.filter(agency_id=user.agency_id)
+    wide = {Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER, Role.CONFIDENTIALITY_REVIEWER}
+    if wide & user_roles(user):
+        return queryset
+    offices = user.role_assignments.exclude(office=None).values_list("office_id", flat=True)
+    return queryset.filter(assigned_office_id__in=list(offices))

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
@@ -71,7 +72,15 @@ def entries_of(application: Application) -> list[Entry]:
 
 def _store_state(application: Application, state: clock.ClockState) -> list[str]:
     """Copy the derived clock onto the row; return the changed field names."""
+    step = None
+    if state.is_open:
+        steps = clock.internal_steps(
+            entries_of(application), get_calendar(), registered_on=timezone.localtime(application.created_at).date()
+        )
+        step = clock.next_open_step(steps)
     values = {
+        "next_step": step.code if step else "",
+        "next_step_due": step.due if step else None,
         "status": state.status,
         "due_on": state.due,
         "due_on_provisional": state.provisional,
@@ -213,15 +222,54 @@ def find_for_applicant(number: str, query_code: str) -> Application | None:
 # The clock
 
 
-def _ensure_can_record(actor, application: Application, kind: str) -> None:
+OFFICE_ROLES_ = frozenset({Role.CLERK, Role.OFFICE_HEAD})
+# Who records each event (seed E2–E5; G5). The disclosure office runs the clock; the business
+# office that holds the information proposes the reply; the confidentiality reviewer reviews;
+# a leader approves extensions and signs the draft.
+ROLES_FOR_KIND = {
+    Kind.EXTENSION_APPROVED: EXTENSION_ROLES,
+    Kind.DRAFT_SIGNED: EXTENSION_ROLES,
+    Kind.PROPOSAL_SUBMITTED: OFFICE_ROLES_ | HANDLER_ROLES,
+    Kind.NOTE_ADDED: OFFICE_ROLES_ | HANDLER_ROLES | {Role.CONFIDENTIALITY_REVIEWER},
+    Kind.CONFIDENTIALITY_REVIEWED: frozenset({Role.CONFIDENTIALITY_REVIEWER}),
+}
+DENIED_MESSAGES = {
+    Kind.EXTENSION_APPROVED: gettext_lazy("An extension is approved by the leader in charge (seed E4)."),
+    Kind.DRAFT_SIGNED: gettext_lazy("The draft reply is signed by the leader in charge (seed E5)."),
+    Kind.CONFIDENTIALITY_REVIEWED: gettext_lazy(
+        "The confidentiality review is recorded by the confidentiality reviewer (G5)."
+    ),
+    Kind.PROPOSAL_SUBMITTED: gettext_lazy(
+        "The proposal comes from the office the application is assigned to (seed E3)."
+    ),
+}
+
+
+def may_record(actor, application: Application, kind: str) -> bool:
     roles = user_roles(actor)
     if actor.agency_id != application.agency_id:
+        return False
+    allowed = ROLES_FOR_KIND.get(kind, HANDLER_ROLES)
+    if not allowed & roles:
+        return False
+    if allowed & roles <= OFFICE_ROLES_:
+        # Office staff act only on applications assigned to their own office.
+        offices = set(actor.role_assignments.exclude(office=None).values_list("office_id", flat=True))
+        return application.assigned_office_id in offices
+    return True
+
+
+def _ensure_can_record(actor, application: Application, kind: str) -> None:
+    if actor.agency_id != application.agency_id:
         raise PermissionDenied(_("This application belongs to another agency."))
-    needed = EXTENSION_ROLES if kind == Kind.EXTENSION_APPROVED else HANDLER_ROLES
-    if not needed & roles:
-        if kind == Kind.EXTENSION_APPROVED:
-            raise PermissionDenied(_("An extension is approved by the leader in charge (seed E4)."))
-        raise PermissionDenied(_("Only the agency's disclosure officers record the clock."))
+    if not may_record(actor, application, kind):
+        raise PermissionDenied(
+            str(DENIED_MESSAGES.get(kind, _("Only the agency's disclosure officers record the clock.")))
+        )
+
+
+def _latest(application: Application, kind: str) -> ClockEvent | None:
+    return application.clock_events.filter(kind=kind).order_by("-on", "-id").first()
 
 
 @transaction.atomic
@@ -244,13 +292,31 @@ def record_clock_event(
     if on > timezone.localdate():
         raise ClockError(_("The date cannot be in the future."))
     data = dict(data or {})
-    if kind == Kind.REPLIED:
+    fields: list[str] = []
+    if kind == Kind.DRAFT_SUBMITTED:
         if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
             raise ClockError(_("Choose the outcome of the reply."))
         if outcome in REFUSALS and len(reason.strip()) < 10:
             raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
-        data["outcome"] = outcome
-    if kind == Kind.FEE_NOTICE_SERVED:
+        data.update(outcome=outcome, reason=reason.strip())
+    elif kind == Kind.DRAFT_SIGNED:
+        draft = _latest(application, Kind.DRAFT_SUBMITTED)
+        if draft and draft.actor_id == actor.pk:
+            raise PermissionDenied(_("The person who drafted the reply cannot also sign it."))
+    elif kind == Kind.REPLIED:
+        draft = _latest(application, Kind.DRAFT_SUBMITTED)
+        if draft:
+            data.update(outcome=draft.data["outcome"], reason=draft.data.get("reason", ""))
+    elif kind == Kind.ASSIGNED:
+        office = application.agency.offices.filter(pk=data.pop("office", None) or 0).first()
+        if office is None:
+            raise ClockError(_("Choose an office of this agency."))
+        data["office"] = office.name
+        application.assigned_office = office
+        fields.append("assigned_office")
+    elif kind in (Kind.NOTE_ADDED, Kind.PROPOSAL_SUBMITTED) and not note.strip():
+        raise ClockError(_("Write the note or the proposal."))
+    elif kind == Kind.FEE_NOTICE_SERVED:
         data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
     before = {"status": application.status, "due_on": application.due_on}
     state = clock.check_next(
@@ -262,11 +328,12 @@ def record_clock_event(
         on=on,
         data={k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()},
         note=note,
+        actor_id=actor.pk,
         actor_name=actor.full_name,
     )
-    fields = _store_state(application, state)
+    fields += _store_state(application, state)
     if kind == Kind.REPLIED:
-        application.outcome, application.outcome_reason = outcome, reason.strip()
+        application.outcome, application.outcome_reason = data.get("outcome", ""), data.get("reason", "")
         fields += ["outcome", "outcome_reason"]
     elif kind in (Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
         application.outcome = (
@@ -282,6 +349,7 @@ def record_clock_event(
         data={
             "on": on,
             "details": data,
+            "note": note,
             "before": before,
             "after": {"status": application.status, "due_on": application.due_on},
         },

@@ -11,43 +11,56 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.models import Agency
-from gongkai.applications import spam
+from gongkai.applications import clock, spam
 from gongkai.applications.choices import NoticeKind
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.forms import (
+    AssignForm,
     ClockEventForm,
+    ConfidentialityForm,
     ConsultationForm,
     CorrectionForm,
+    DraftForm,
     ExtensionForm,
     FeeForm,
+    NoteForm,
     NoticeForm,
     NoticeTemplateForm,
     PublicApplicationForm,
-    ReplyForm,
+    ReplyServedForm,
     StaffIntakeForm,
 )
 from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS
 from gongkai.applications.notices import NoticeError, available_kinds, issue_notice, read_notice_file, template_for
-from gongkai.applications.selectors import application_deadline_counts
+from gongkai.applications.selectors import application_deadline_counts, applications_visible_to
 from gongkai.applications.services import (
-    EXTENSION_ROLES,
     HANDLER_ROLES,
+    entries_of,
+    fee_time_excluded,
     find_for_applicant,
+    may_record,
     record_clock_event,
     reveal_personal_data,
     submit_application,
 )
 from gongkai.core.access import user_roles
-from gongkai.core.calendar import due_date
+from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.models import AuditEvent
 from gongkai.core.request_context import client_ip
 
+STEP_LABELS = {
+    "register": gettext_lazy("Register (1 working day, E1)"),
+    "review": gettext_lazy("Review (2 working days, E2)"),
+    "proposal": gettext_lazy("Office's proposal (7 working days, E3)"),
+    "signature": gettext_lazy("Leader's signature (3 working days, E5)"),
+}
 PERSONAL_FIELDS = ("id_number", "phone", "address", "email", "applicant_name")
 RECEIPT_SESSION_KEY = "gongkai_application_receipt"
 
@@ -119,7 +132,8 @@ def track(request: HttpRequest) -> HttpResponse:
             error = _("No application matches this number and query code.")
     context = {"application": application, "error": error}
     if application:
-        context["events"] = application.clock_events.all()
+        # The applicant sees the legal steps, never the office's internal ones (notes, drafts).
+        context["events"] = application.clock_events.exclude(kind__in=Kind.INTERNAL)
         context["notices"] = application.notices.all()
         context["query_code"] = request.POST.get("query_code", "")[:40]
     return render(request, "applications/track.html", context, status=404 if error else 200)
@@ -133,8 +147,12 @@ def _agency(slug: str) -> Agency:
     return get_object_or_404(Agency, slug=slug)
 
 
-def _application(agency: Agency, number: str) -> Application:
-    return get_object_or_404(Application.objects.select_related("agency"), agency=agency, number=number)
+def _application(agency: Agency, number: str, user=None) -> Application:
+    """The application, if this person may see it: office staff see only their office's."""
+    queryset = Application.objects.select_related("agency", "assigned_office")
+    if user is not None:
+        queryset = applications_visible_to(user, queryset)
+    return get_object_or_404(queryset, agency=agency, number=number)
 
 
 @require_http_methods(["GET"])
@@ -142,7 +160,7 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = _agency(agency_slug)
     today = timezone.localdate()
     soon = due_date(today, 3).due  # seed: "due soon" is within 3 working days
-    applications = Application.objects.filter(agency=agency)
+    applications = applications_visible_to(request.user, Application.objects.filter(agency=agency))
     show = request.GET.get("show", "open")
     filters = {
         "open": applications.open(),
@@ -199,39 +217,72 @@ EVENT_FORMS = {
     Kind.FEE_NOTICE_SERVED: FeeForm,
     Kind.FEE_PAID: ClockEventForm,
     Kind.FEE_LAPSED: ClockEventForm,
-    Kind.REPLIED: ReplyForm,
+    Kind.REPLIED: ReplyServedForm,
+    Kind.ASSIGNED: AssignForm,
+    Kind.NOTE_ADDED: NoteForm,
+    Kind.CONFIDENTIALITY_REVIEWED: ConfidentialityForm,
+    Kind.PROPOSAL_SUBMITTED: NoteForm,
+    Kind.DRAFT_SUBMITTED: DraftForm,
+    Kind.DRAFT_SIGNED: ClockEventForm,
 }
-# Which actions the page offers in each status (the clock itself has the final word).
+# Which actions the page offers in each status; the person's role and the clock narrow them.
 ACTIONS = {
     "received": [
+        Kind.ASSIGNED,
+        Kind.NOTE_ADDED,
+        Kind.CONFIDENTIALITY_REVIEWED,
+        Kind.PROPOSAL_SUBMITTED,
         Kind.CORRECTION_REQUESTED,
         Kind.CONSULTATION_STARTED,
         Kind.FEE_NOTICE_SERVED,
         Kind.EXTENSION_APPROVED,
+        Kind.DRAFT_SUBMITTED,
+        Kind.DRAFT_SIGNED,
         Kind.REPLIED,
     ],
-    "awaiting_correction": [Kind.CORRECTION_RECEIVED, Kind.CORRECTION_LAPSED],
-    "consulting": [Kind.CONSULTATION_ENDED],
-    "awaiting_fee": [Kind.FEE_PAID, Kind.FEE_LAPSED],
+    "awaiting_correction": [Kind.CORRECTION_RECEIVED, Kind.CORRECTION_LAPSED, Kind.NOTE_ADDED],
+    "consulting": [Kind.CONSULTATION_ENDED, Kind.NOTE_ADDED, Kind.CONFIDENTIALITY_REVIEWED],
+    "awaiting_fee": [Kind.FEE_PAID, Kind.FEE_LAPSED, Kind.NOTE_ADDED],
 }
+
+
+def _event_form(kind: str, application: Application, data=None, initial=None):
+    extra = {"agency": application.agency} if kind == Kind.ASSIGNED else {}
+    return EVENT_FORMS[kind](data, initial=initial, auto_id=f"{kind}_%s", **extra)
 
 
 def _detail_context(
     request: HttpRequest, application: Application, forms: dict | None = None, revealed=None, notice_form=None
 ) -> dict:
     roles = user_roles(request.user)
+    state = clock.replay(entries_of(application), get_calendar(), fee_time_excluded=fee_time_excluded())
     kinds = [
         k
         for k in ACTIONS.get(application.status, [])
-        if (EXTENSION_ROLES if k == Kind.EXTENSION_APPROVED else HANDLER_ROLES) & roles
+        if may_record(request.user, application, k)
+        and (k != Kind.DRAFT_SIGNED or state.draft_pending)
+        and (k != Kind.REPLIED or state.draft_signed)
     ]
     today = timezone.localdate()
     forms = forms or {}
     labels = dict(application.clock_events.model.KIND_CHOICES)
-    actions = [(k, labels[k], forms.get(k) or EVENT_FORMS[k](initial={"on": today}, auto_id=f"{k}_%s")) for k in kinds]
+    actions = [
+        (
+            k,
+            labels[k],
+            forms.get(k) or _event_form(k, application, initial={"on": today, "served_by": application.delivery}),
+        )
+        for k in kinds
+    ]
+    steps = clock.internal_steps(
+        entries_of(application), get_calendar(), registered_on=timezone.localtime(application.created_at).date()
+    )
     history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))[:50]
     notice_kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     return {
+        "steps": [(STEP_LABELS[st.code], st, st.overdue(today)) for st in steps]
+        if application.closed_on is None
+        else [],
         "notices": application.notices.all(),
         "notice_form": notice_form
         or NoticeForm(initial={"served_on": today, "served_by": application.delivery}, kinds=notice_kinds),
@@ -249,18 +300,20 @@ def _detail_context(
 @never_cache
 @require_http_methods(["GET"])
 def staff_detail(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number)
+    application = _application(_agency(agency_slug), number, request.user)
     return render(request, "applications/staff_detail.html", _detail_context(request, application))
 
 
 @require_POST
 def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number)
+    application = _application(_agency(agency_slug), number, request.user)
     if kind not in EVENT_FORMS:
         raise Http404
-    form = EVENT_FORMS[kind](request.POST, auto_id=f"{kind}_%s")
+    form = _event_form(kind, application, data=request.POST)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("on", "note", "outcome", "reason")}
+        if "office" in data:
+            data["office"] = data["office"].pk
         try:
             record_clock_event(
                 application,
@@ -284,7 +337,7 @@ def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) 
 @never_cache
 @require_POST
 def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number)
+    application = _application(_agency(agency_slug), number, request.user)
     field = request.POST.get("field", "")
     try:
         value = reveal_personal_data(application, actor=request.user, field=field)
@@ -300,7 +353,7 @@ def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
 
 @require_POST
 def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number)
+    application = _application(_agency(agency_slug), number, request.user)
     kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     form = NoticeForm(request.POST, kinds=kinds)
     if form.is_valid():
@@ -352,7 +405,7 @@ def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def staff_notice_file(request: HttpRequest, agency_slug: str, number: str, pk: int, fmt: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number)
+    application = _application(_agency(agency_slug), number, request.user)
     notice = get_object_or_404(Notice, pk=pk, application=application)
     return _notice_file(notice, fmt, actor=request.user)
 

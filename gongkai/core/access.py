@@ -38,6 +38,7 @@ def roles(*names: str, agency_kwarg: str | None = None, district: bool = False) 
 
 
 APPLICATION_READERS = frozenset({Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
+APPLICATION_WORKERS = APPLICATION_READERS | {Role.CLERK, Role.OFFICE_HEAD, Role.CONFIDENTIALITY_REVIEWER}
 
 URL_ACCESS: dict[str, Access] = {
     # Public portal
@@ -68,13 +69,14 @@ URL_ACCESS: dict[str, Access] = {
     "applications:receipt": PUBLIC,
     "applications:track": PUBLIC,
     # The agency's disclosure office handles them; its leaders read them and approve extensions.
-    "applications:staff-list": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
-    "applications:staff-detail": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
-    "applications:staff-event": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    # Office staff and the confidentiality reviewer work on them too (object checks narrow it).
+    "applications:staff-list": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
+    "applications:staff-detail": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
+    "applications:staff-event": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:staff-create": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-reveal": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
-    "applications:staff-notice-file": roles(*APPLICATION_READERS, agency_kwarg="agency_slug"),
+    "applications:staff-notice-file": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:track-notice": PUBLIC,  # needs the number and the query code
     "applications:template-list": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:template-edit": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),

@@ -198,6 +198,7 @@ def applications_create(request: HttpRequest, payload: ApplicationIn):
     operation_id="applications_status",
 )
 def applications_status(request: HttpRequest, number: str, query_code: str = ""):
+    from gongkai.applications.clock import Kind
     from gongkai.applications.services import find_for_applicant
 
     application = find_for_applicant(number[:40], query_code[:40])
@@ -214,6 +215,9 @@ def applications_status(request: HttpRequest, number: str, query_code: str = "")
             "due_on": application.due_on,
             "due_on_provisional": application.due_on_provisional,
             "due_explanation": application.due_explanation,
-            "timeline": [{"on": e.on, "event": str(e.get_kind_display())} for e in application.clock_events.all()],
+            "timeline": [
+                {"on": e.on, "event": str(e.get_kind_display())}
+                for e in application.clock_events.exclude(kind__in=Kind.INTERNAL)
+            ],
         },
     )

@@ -19,6 +19,11 @@ def E(kind, on, **data):
 RECEIVED_0928 = E(Kind.RECEIVED, date(2026, 9, 28))
 
 
+def reply(on):
+    """A reply is served after the draft is signed (seed E5)."""
+    return [E(Kind.DRAFT_SUBMITTED, on, outcome="disclosed"), E(Kind.DRAFT_SIGNED, on), E(Kind.REPLIED, on)]
+
+
 @pytest.mark.parametrize(
     ("entries", "due"),
     [
@@ -109,8 +114,8 @@ def test_into_an_unloaded_year_the_due_date_is_provisional():
 
 
 def test_reply_closes_and_records_whether_it_was_in_time():
-    on_time = replay([RECEIVED_0928, E(Kind.REPLIED, date(2026, 10, 30))], CAL)
-    late = replay([RECEIVED_0928, E(Kind.REPLIED, date(2026, 11, 2))], CAL)
+    on_time = replay([RECEIVED_0928, *reply(date(2026, 10, 30))], CAL)
+    late = replay([RECEIVED_0928, *reply(date(2026, 11, 2))], CAL)
     assert on_time.status == late.status == Status.REPLIED
     assert on_time.replied_in_time is True
     assert late.replied_in_time is False
@@ -153,11 +158,13 @@ def test_no_correction_in_time_is_abandonment():
         ([RECEIVED_0928, E(Kind.EXTENSION_APPROVED, date(2026, 10, 20), working_days=21)], "1 至 20 个工作日"),
         ([RECEIVED_0928, E(Kind.EXTENSION_APPROVED, date(2026, 11, 2), working_days=5)], "已届满"),
         ([E(Kind.REPLIED, date(2026, 10, 1))], "尚未收到"),
-        ([RECEIVED_0928, E(Kind.REPLIED, date(2026, 9, 27))], "按日期先后"),
-        ([RECEIVED_0928, E(Kind.REPLIED, date(2026, 10, 9)), E(Kind.REPLIED, date(2026, 10, 10))], "已办结"),
+        ([RECEIVED_0928, *reply(date(2026, 9, 27))], "按日期先后"),
+        ([RECEIVED_0928, *reply(date(2026, 10, 9)), E(Kind.REPLIED, date(2026, 10, 10))], "已办结"),
+        ([RECEIVED_0928, E(Kind.REPLIED, date(2026, 10, 9))], "须先经领导签发"),
+        ([RECEIVED_0928, E(Kind.DRAFT_SIGNED, date(2026, 10, 9))], "没有待签发的答复草稿"),
         ([RECEIVED_0928, E(Kind.CONSULTATION_ENDED, date(2026, 10, 9))], "没有"),
         (
-            [RECEIVED_0928, E(Kind.CONSULTATION_STARTED, date(2026, 10, 9)), E(Kind.REPLIED, date(2026, 10, 12))],
+            [RECEIVED_0928, E(Kind.CONSULTATION_STARTED, date(2026, 10, 9)), *reply(date(2026, 10, 12))],
             "先办结",
         ),
     ],
@@ -165,3 +172,20 @@ def test_no_correction_in_time_is_abandonment():
 def test_illegal_entries_are_refused_with_a_chinese_reason(entries, message):
     with pytest.raises(ClockError, match=message):
         replay(entries, CAL)
+
+
+def test_internal_steps_have_their_own_due_dates():
+    from gongkai.applications.clock import internal_steps, next_open_step
+
+    entries = [RECEIVED_0928, E(Kind.ASSIGNED, date(2026, 9, 29), office="经济发展办")]
+    steps = {s.code: s for s in internal_steps(entries, CAL, registered_on=date(2026, 9, 28))}
+    assert steps["register"].due == date(2026, 9, 29)  # E1: 1 WD
+    assert steps["review"].due == date(2026, 9, 30)  # E2: 2 WD
+    assert steps["review"].done_on == date(2026, 9, 29)
+    assert steps["proposal"].due == date(2026, 10, 13)  # E3: 7 WD across National Day
+    assert next_open_step(list(steps.values())).code == "proposal"
+    entries += [E(Kind.DRAFT_SUBMITTED, date(2026, 10, 9), outcome="disclosed")]
+    steps = {s.code: s for s in internal_steps(entries, CAL, registered_on=date(2026, 9, 28))}
+    assert steps["proposal"].done_on == date(2026, 10, 9)
+    assert steps["signature"].due == date(2026, 10, 13)  # E5: 3 WD, 10-10 (Saturday) worked
+    assert steps["signature"].overdue(date(2026, 10, 14))

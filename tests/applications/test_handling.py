@@ -90,21 +90,66 @@ def test_only_a_leader_approves_an_extension(client, world, officer, application
 
 
 @time_machine.travel("2026-10-20 10:00 +0800")
-def test_a_refusal_needs_its_ground_and_closes_the_application(officer, application):
-    response = post_event(officer, application, "replied", on="2026-10-20", outcome="withheld_internal", reason="")
+def test_a_refusal_is_drafted_with_its_ground_signed_by_a_leader_then_served(client, world, officer, application):
+    response = post_event(
+        officer, application, "draft_submitted", on="2026-10-19", outcome="withheld_internal", reason=""
+    )
     assert "须写明依据和理由" in response.content.decode()
     reason = "所申请信息属于人事管理类内部事务信息，依据条例第十六条第一款不予公开。"
     assert (
         post_event(
-            officer, application, "replied", on="2026-10-20", outcome="withheld_internal", reason=reason
+            officer, application, "draft_submitted", on="2026-10-19", outcome="withheld_internal", reason=reason
         ).status_code
         == 302
     )
+    # Not served before the leader signs (seed E5).
+    assert post_event(officer, application, "replied", on="2026-10-20", served_by="email").status_code == 400
+    assert post_event(officer, application, "draft_signed", on="2026-10-20").status_code == 403
+    client.force_login(world.person(world.township, Role.LEADER_IN_CHARGE))
+    assert post_event(client, application, "draft_signed", on="2026-10-20").status_code == 302
+    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
+    assert post_event(client, application, "replied", on="2026-10-20", served_by="email").status_code == 302
     application.refresh_from_db()
     assert application.status == "replied"
     assert application.outcome == "withheld_internal"
+    assert application.outcome_reason == reason
     assert application.closed_on == date(2026, 10, 20)
-    assert post_event(officer, application, "replied", on="2026-10-20", outcome="disclosed").status_code == 400
+    assert post_event(client, application, "replied", on="2026-10-20", served_by="email").status_code == 400
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_the_person_who_drafts_cannot_sign(client, world, make_user, application):
+    both = make_user(world.township, "maoshe.both", Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE)
+    client.force_login(both)
+    post_event(client, application, "draft_submitted", on="2026-10-20", outcome="disclosed", reason="")
+    assert post_event(client, application, "draft_signed", on="2026-10-20").status_code == 403
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_the_assigned_office_proposes_and_only_sees_its_own(client, world, make_user, officer, application):
+    office = world.township.offices.get(name="农业农村办")
+    clerk = make_user(world.township, "maoshe.agri", Role.CLERK, office=office)
+    other = make_user(world.township, "maoshe.social", Role.CLERK, office=world.township.offices.get(name="社会事务办"))
+    assert post_event(officer, application, "assigned", on="2026-09-29", office=office.pk).status_code == 302
+    client.force_login(other)
+    detail = reverse("applications:staff-detail", args=["maoshe", application.number])
+    assert client.get(detail).status_code == 404
+    assert application.number not in client.get(reverse("applications:staff-list", args=["maoshe"])).content.decode()
+    client.force_login(clerk)
+    assert client.get(detail).status_code == 200
+    response = post_event(
+        client,
+        application,
+        "proposal_submitted",
+        on="2026-10-09",
+        note="经检索，该信息已在政府网站主动公开，建议告知获取途径。",
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.assigned_office == office
+    assert application.next_step == ""  # review and proposal done; no draft yet to sign
+    page = officer.get(detail).content.decode()
+    assert "建议告知获取途径" in page
 
 
 def test_another_agencys_officer_cannot_see_or_act(client, world, application):
@@ -112,7 +157,7 @@ def test_another_agencys_officer_cannot_see_or_act(client, world, application):
     assert client.get(reverse("applications:staff-detail", args=["maoshe", application.number])).status_code == 404
     url = reverse("applications:staff-detail", args=["huangyan-agri", application.number])
     assert client.get(url).status_code == 404
-    assert post_event(client, application, "replied", on="2026-10-20", outcome="disclosed").status_code == 404
+    assert post_event(client, application, "draft_submitted", on="2026-10-20", outcome="disclosed").status_code == 404
 
 
 def test_personal_data_is_masked_and_revealed_only_by_an_audited_action(client, world, officer, application):

@@ -104,14 +104,14 @@ def test_correction_notice_carries_the_ledgers_facts_in_pdf_and_docx(officer, wo
 @time_machine.travel("2026-10-20 10:00 +0800")
 def test_a_refusal_reply_states_ground_reasons_and_remedies(officer, world, application):
     reason = "所申请信息属于人事管理类内部事务信息，依据条例第十六条第一款不予公开。"
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
+    day = date(2026, 10, 20)
     record_clock_event(
-        application,
-        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
-        kind="replied",
-        on=date(2026, 10, 20),
-        outcome="withheld_internal",
-        reason=reason,
+        application, actor=officer_user, kind="draft_submitted", on=day, outcome="withheld_internal", reason=reason
     )
+    record_clock_event(application, actor=leader, kind="draft_signed", on=day)
+    record_clock_event(application, actor=officer_user, kind="replied", on=day, data={"served_by": "email"})
     assert serve(officer, application, "reply_withheld", served_on="2026-10-20").status_code == 302
     text = Notice.objects.get().text
     assert "第三十六条第三项" in text

@@ -35,6 +35,10 @@ APPLICATION_READERS = {
 }
 
 OFFICERS = {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)}
+APPLICATION_SEE_ALL = APPLICATION_READERS | {(a, Role.CONFIDENTIALITY_REVIEWER) for a in ("own", "district")}
+APPLICATION_WORKERS = APPLICATION_SEE_ALL | {
+    (a, r) for a in ("own", "district") for r in (Role.CLERK, Role.OFFICE_HEAD)
+}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -59,9 +63,10 @@ EXPECTED = {
     "applications:apply": (ANON, 200, "agency"),
     "applications:receipt": (ANON, 404, None),  # only after a submission in this session
     "applications:track": (ANON, 200, None),
-    "applications:staff-list": (APPLICATION_READERS, 200, "own-agency"),
-    "applications:staff-detail": (APPLICATION_READERS, 200, "own-application"),
-    "applications:staff-event": (APPLICATION_READERS, 405, "own-application-event"),  # POST only
+    # Office staff reach the list (filtered to their office) but not an unassigned application.
+    "applications:staff-list": (APPLICATION_WORKERS, 200, "own-agency"),
+    "applications:staff-detail": (APPLICATION_SEE_ALL, 200, "own-application"),
+    "applications:staff-event": (APPLICATION_WORKERS, 405, "own-application-event"),  # POST only
     "applications:staff-create": (
         {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)},
         200,
@@ -73,7 +78,7 @@ EXPECTED = {
         "own-application",
     ),
     "applications:staff-notice": (OFFICERS, 405, "own-application"),  # POST only
-    "applications:staff-notice-file": (APPLICATION_READERS, 200, "own-notice-file"),
+    "applications:staff-notice-file": (APPLICATION_SEE_ALL, 200, "own-notice-file"),
     "applications:track-notice": (ANON, 405, None),  # POST only, with number and query code
     "applications:template-list": (OFFICERS, 200, "own-agency"),
     "applications:template-edit": (OFFICERS, 200, "own-agency-template"),
