@@ -196,3 +196,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.document_number
+
+
+class ApplicationArchive(models.Model):
+    """One yearly archive package handed to the archives (seed E6): a ZIP of the year's closed
+    applications' notices with an index spreadsheet, stored with its SHA-256."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="application_archives")
+    year = models.PositiveSmallIntegerField(_("year"))
+    file_name = models.CharField(max_length=80)
+    sha256 = models.CharField(max_length=64)
+    application_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("archive package")
+        verbose_name_plural = _("archive packages")
+        ordering = ["-year", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}"

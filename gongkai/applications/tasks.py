@@ -10,3 +10,11 @@ from gongkai.applications.services import sweep_deadlines
 def daily_deadline_sweep() -> int:
     """Seed E1–E5: handlers see what is due soon (≤ 3 WD) and overdue; reminders go out once."""
     return sweep_deadlines()
+
+
+@db_periodic_task(crontab(hour="8", minute="15"))
+def daily_archive_reminder() -> int:
+    """Seed E6: remind the disclosure office in January until last year's archive exists."""
+    from gongkai.applications.archive import remind_archive
+
+    return remind_archive()

@@ -448,3 +448,59 @@ def template_edit(request: HttpRequest, agency_slug: str, kind: str) -> HttpResp
         "applications/template_form.html",
         {"agency": agency, "form": form, "kind_label": NoticeKind(kind).label, "placeholders": PLACEHOLDERS},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Yearly archive (seed E6)
+
+
+@require_http_methods(["GET", "POST"])
+def archive(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    from gongkai.applications.archive import build_archive
+    from gongkai.applications.models import ApplicationArchive
+
+    agency = _agency(agency_slug)
+    last_year = timezone.localdate().year - 1
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = 0
+        if not 2000 <= year <= timezone.localdate().year:
+            messages.error(request, _("Choose a year up to this one."))
+        else:
+            package = build_archive(agency=agency, year=year, actor=request.user)
+            messages.success(
+                request,
+                _("The %(year)d archive package holds %(count)d closed applications.")
+                % {"year": year, "count": package.application_count},
+            )
+        return redirect("applications:archive", agency_slug=agency.slug)
+    packages = ApplicationArchive.objects.filter(agency=agency)
+    return render(
+        request,
+        "applications/archive.html",
+        {
+            "agency": agency,
+            "packages": packages,
+            "last_year": last_year,
+            "years": range(last_year + 1, last_year - 5, -1),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    import hashlib
+
+    from gongkai.applications.archive import archive_path
+    from gongkai.applications.models import ApplicationArchive
+
+    package = get_object_or_404(ApplicationArchive, pk=pk, agency=_agency(agency_slug))
+    data = archive_path(package).read_bytes()
+    if hashlib.sha256(data).hexdigest() != package.sha256:
+        return HttpResponse(_("This file has been altered since it was served; it is withheld."), status=409)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{package.agency.slug}-{package.year}-applications.zip"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -78,6 +78,8 @@ URL_ACCESS: dict[str, Access] = {
     "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice-file": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:track-notice": PUBLIC,  # needs the number and the query code
+    "applications:archive": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:archive-file": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:template-list": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:template-edit": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     # JSON API: anonymous; applications are reached only with their query code

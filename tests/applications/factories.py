@@ -69,3 +69,20 @@ def make_notice(application, kind: str = "receipt"):
         docx_name=path.name,
         docx_sha256=digest,
     )
+
+
+def make_archive(agency, year: int = 2025):
+    """An archive package with a small stand-in ZIP."""
+    import hashlib
+
+    from gongkai.applications.archive import archive_path
+    from gongkai.applications.models import ApplicationArchive
+
+    data = b"PK\x05\x06" + b"\x00" * 18  # an empty ZIP
+    package = ApplicationArchive(agency=agency, year=year, file_name=f"stand-in-{agency.pk}-{year}.zip")
+    path = archive_path(package)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    package.sha256 = hashlib.sha256(data).hexdigest()
+    package.save()
+    return package
