@@ -263,6 +263,7 @@ AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or SECRET_KEY
 DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
 # Generated notices and uploaded files: outside any served directory, reached only through
 # permission-checked views (security.md FILE-02).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # FILE-01: no form takes more than a few files
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Whether the time between a fee notice and payment is excluded from the reply period is not
 # verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).

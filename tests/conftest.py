@@ -18,8 +18,9 @@ STRONG_PASSWORD = "Gongkai-Test-2026!"
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_no_network(settings, monkeypatch):
+def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY = {**settings.HUEY, "immediate": True}
 

@@ -128,5 +128,19 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     lapsed = new(10, today - 45 * DAY)
     event(lapsed, Kind.CORRECTION_REQUESTED, today - 43 * DAY, data={"period_end": today - 25 * DAY})
     event(lapsed, Kind.CORRECTION_LAPSED, today - 20 * DAY)
+    # Notices served on the way, as PDF and Word files (issue 4).
+    from gongkai.applications.notices import issue_notice
+
+    issue_notice(fresh, actor=officer, kind="receipt", served_on=today - 1 * DAY, served_by="email")
+    issue_notice(
+        corrected,
+        actor=officer,
+        kind="correction",
+        served_on=today - 2 * DAY,
+        served_by="email",
+        note="请写明所需信息的时间范围，并提供身份证件复印件。",
+    )
+    issue_notice(disclosed, actor=officer, kind="reply_disclosed", served_on=today - 45 * DAY, served_by="email")
+    issue_notice(refused, actor=officer, kind="reply_withheld", served_on=today - 35 * DAY, served_by="post")
     first = made[2]
     return [f"{agency.name}\t申请查询演示\t{first.application.number}\t{first.query_code}"]

@@ -65,8 +65,26 @@ class ApplicationForm(forms.Form):
         return data
 
 
+def _checked_file(upload):
+    from gongkai.core.uploads import check_upload
+
+    return check_upload(upload, allowed=("pdf", "jpg", "png"), max_bytes=5 * 1024 * 1024) if upload else None
+
+
 class PublicApplicationForm(ApplicationForm):
-    """The portal form: adds the anti-spam fields (hidden from people, see spam.py)."""
+    """The portal form: adds the identity proof and the anti-spam fields (see spam.py)."""
+
+    identity_proof = forms.FileField(
+        label=_("Identity proof"),
+        required=False,
+        help_text=_(
+            "A photo or scan of your identity document: PDF, JPG or PNG, at most 5 MB. "
+            "Without it the office may ask for it."
+        ),
+    )
+
+    def clean_identity_proof(self):
+        return _checked_file(self.cleaned_data.get("identity_proof"))
 
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
@@ -87,7 +105,19 @@ class StaffIntakeForm(ApplicationForm):
         ),
     )
     has_identity_proof = forms.BooleanField(label=_("A copy of the identity document is attached"), required=False)
+    scanned_letter = forms.FileField(
+        label=_("Scanned letter or form"), required=False, help_text=_("PDF, JPG or PNG, at most 5 MB.")
+    )
+    identity_proof = forms.FileField(
+        label=_("Identity proof"), required=False, help_text=_("PDF, JPG or PNG, at most 5 MB.")
+    )
     field_order = ["channel", "received_on"]
+
+    def clean_scanned_letter(self):
+        return _checked_file(self.cleaned_data.get("scanned_letter"))
+
+    def clean_identity_proof(self):
+        return _checked_file(self.cleaned_data.get("identity_proof"))
 
 
 class ClockEventForm(forms.Form):

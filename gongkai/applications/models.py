@@ -217,3 +217,27 @@ class ApplicationArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year}"
+
+
+class Attachment(models.Model):
+    """A file received with an application: the identity proof, or the scanned letter."""
+
+    class Kind(models.TextChoices):
+        IDENTITY_PROOF = "identity_proof", _("Identity proof")
+        SCANNED_LETTER = "scanned_letter", _("Scanned letter")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    original_name = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    stored_name = models.CharField(max_length=80, unique=True)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

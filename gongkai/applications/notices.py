@@ -128,6 +128,7 @@ def issue_notice(
     application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = ""
 ) -> Notice:
     """Generate, freeze and record one notice. Files written before a failure are removed."""
+    application = Application.objects.select_related("agency", "agency__parent").get(pk=application.pk)
     if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
         raise PermissionDenied(_("Only the agency's disclosure officers serve notices."))
     if kind not in available_kinds(application):

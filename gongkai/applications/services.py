@@ -25,7 +25,8 @@ from gongkai.accounts.models import Agency
 from gongkai.applications import clock
 from gongkai.applications.choices import CLOCK_OUTCOMES, OPEN_STATUSES, REFUSALS, Channel, Outcome
 from gongkai.applications.clock import ClockError, Entry, Kind
-from gongkai.applications.models import Application, ClockEvent, NumberSequence
+from gongkai.applications.models import Application, Attachment, ClockEvent, NumberSequence
+from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import get_calendar
@@ -150,8 +151,12 @@ def submit_application(
     received_on: date,
     idempotency_key: str | None = None,
     actor=None,
+    files: tuple = (),
 ) -> Submission:
     """Register an application with its receipt date (art. 31) and start the clock.
+
+    ``files`` are (Attachment.Kind, CheckedFile) pairs already checked by the form; they are
+    stored before the transaction and removed again if it fails (REL-01).
 
     The same ``idempotency_key`` again returns the first application (REL-02): a double click,
     a retry or the back button never creates a second one.
@@ -170,6 +175,7 @@ def submit_application(
         code = _derived_code(idempotency_key)
     else:
         code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(10))
+    stored = [(kind, checked, uploads.store(checked, "attachments")) for kind, checked in files]
     try:
         with transaction.atomic():
             application = Application(
@@ -181,8 +187,22 @@ def submit_application(
                 received_on=received_on,
                 **{name: fields[name] for name in APPLICANT_FIELDS if name in fields},
             )
+            if any(kind == Attachment.Kind.IDENTITY_PROOF for kind, _checked, _name in stored):
+                application.has_identity_proof = True
             application.full_clean(exclude=["query_code_hash"])
             application.save()
+            Attachment.objects.bulk_create(
+                Attachment(
+                    application=application,
+                    kind=kind,
+                    original_name=checked.original_name,
+                    content_type=checked.content_type,
+                    size=len(checked.data),
+                    stored_name=name,
+                    sha256=checked.sha256,
+                )
+                for kind, checked, name in stored
+            )
             ClockEvent.objects.create(
                 application=application,
                 kind=Kind.RECEIVED,
@@ -200,7 +220,11 @@ def submit_application(
                 agency=agency,
                 data={"channel": channel, "received_on": received_on, "due_on": application.due_on},
             )
-    except IntegrityError:
+    except BaseException as exc:
+        for _kind, _checked, name in stored:
+            uploads.stored_path("attachments", name).unlink(missing_ok=True)
+        if not isinstance(exc, IntegrityError):
+            raise
         # A concurrent submission with the same key won the race: answer with its application.
         if idempotency_key:
             existing = Application.objects.filter(idempotency_key=idempotency_key).first()
@@ -462,3 +486,22 @@ def sweep_deadlines(today: date | None = None) -> int:
                 if send_once(key, subject=text, body=body, recipients=_owners(application, owner_step)):
                     sent += 1
     return sent
+
+
+def read_attachment(attachment: Attachment, *, actor) -> bytes:
+    """An applicant's file for the disclosure officers only; every opening is audited (PI-02)."""
+    application = attachment.application
+    if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
+        raise PermissionDenied(_("Only the agency's disclosure officers can see the full details."))
+    data = uploads.read_verified("attachments", attachment.stored_name, attachment.sha256)
+    record_event(
+        "applications.attachment.opened",
+        actor=actor,
+        obj=application,
+        agency=application.agency,
+        result="success" if data is not None else "failure",
+        data={"attachment": attachment.pk, "kind": attachment.kind, "intact": data is not None},
+    )
+    if data is None:
+        raise ClockError(_("This file has been altered since it was received; it is withheld."))
+    return data

@@ -17,6 +17,7 @@ urlpatterns = [
     path(STAFF + "<str:number>/", views.staff_detail, name="staff-detail"),
     path(STAFF + "<str:number>/events/<str:kind>/", views.staff_event, name="staff-event"),
     path(STAFF + "<str:number>/reveal/", views.staff_reveal, name="staff-reveal"),
+    path(STAFF + "<str:number>/attachments/<int:pk>/", views.staff_attachment, name="staff-attachment"),
     path(STAFF + "<str:number>/notices/", views.staff_notice, name="staff-notice"),
     path(STAFF + "<str:number>/notices/<int:pk>.<str:fmt>", views.staff_notice_file, name="staff-notice-file"),
     path("applications/track/notice/", views.track_notice, name="track-notice"),

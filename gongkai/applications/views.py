@@ -36,7 +36,7 @@ from gongkai.applications.forms import (
     ReplyServedForm,
     StaffIntakeForm,
 )
-from gongkai.applications.models import Application, Notice, NoticeTemplate
+from gongkai.applications.models import Application, Attachment, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS
 from gongkai.applications.notices import NoticeError, available_kinds, issue_notice, read_notice_file, template_for
 from gongkai.applications.selectors import application_deadline_counts, applications_visible_to
@@ -55,6 +55,7 @@ from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.models import AuditEvent
 from gongkai.core.request_context import client_ip
 
+ATTACHMENT_FIELDS = (("identity_proof", "identity_proof"), ("scanned_letter", "scanned_letter"))
 STEP_LABELS = {
     "register": gettext_lazy("Register (1 working day, E1)"),
     "review": gettext_lazy("Review (2 working days, E2)"),
@@ -75,7 +76,7 @@ RECEIPT_SESSION_KEY = "gongkai_application_receipt"
 def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, is_active=True)
     initial = {"started": spam.form_token(), "idempotency_key": uuid.uuid4().hex}
-    form = PublicApplicationForm(request.POST or None, initial=initial)
+    form = PublicApplicationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if request.POST.get("website"):
             # A robot filled the honeypot: answer like a failure, save nothing.
@@ -91,12 +92,14 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
             existing = Application.objects.filter(idempotency_key=data["idempotency_key"]).first()
             if existing is None and spam.over_limit(client_ip(request), data["id_number"]):
                 return render(request, "applications/too_many.html", {"agency": agency}, status=429)
+            proof = data.get("identity_proof")
             submission = submit_application(
                 agency=agency,
                 fields={**data, "has_identity_proof": False},
                 channel="online",
                 received_on=timezone.localdate(),
                 idempotency_key=data["idempotency_key"],
+                files=((Attachment.Kind.IDENTITY_PROOF, proof),) if proof else (),
             )
             request.session[RECEIPT_SESSION_KEY] = {
                 "number": submission.application.number,
@@ -188,12 +191,18 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = _agency(agency_slug)
-    form = StaffIntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = StaffIntakeForm(request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        files = [(kind, data[field]) for kind, field in ATTACHMENT_FIELDS if data.get(field)]
         try:
             submission = submit_application(
-                agency=agency, fields=data, channel=data["channel"], received_on=data["received_on"], actor=request.user
+                agency=agency,
+                fields=data,
+                channel=data["channel"],
+                received_on=data["received_on"],
+                actor=request.user,
+                files=tuple(files),
             )
         except ValidationError as exc:
             form.add_error("received_on" if hasattr(exc, "error_dict") else None, exc.messages)
@@ -280,6 +289,7 @@ def _detail_context(
     history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))[:50]
     notice_kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     return {
+        "attachments": application.attachments.all(),
         "steps": [(STEP_LABELS[st.code], st, st.overdue(today)) for st in steps]
         if application.closed_on is None
         else [],
@@ -502,5 +512,25 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
         return HttpResponse(_("This file has been altered since it was served; it is withheld."), status=409)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package.agency.slug}-{package.year}-applications.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def staff_attachment(request: HttpRequest, agency_slug: str, number: str, pk: int) -> HttpResponse:
+    from gongkai.applications.services import read_attachment
+
+    application = _application(_agency(agency_slug), number, request.user)
+    attachment = get_object_or_404(Attachment, pk=pk, application=application)
+    try:
+        data = read_attachment(attachment, actor=request.user)
+    except ClockError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{attachment.pk}-{attachment.kind}.{attachment.stored_name.rsplit(".", 1)[-1]}"'
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "no-store"
     return response

@@ -75,6 +75,7 @@ URL_ACCESS: dict[str, Access] = {
     "applications:staff-event": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:staff-create": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-reveal": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:staff-attachment": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice-file": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:track-notice": PUBLIC,  # needs the number and the query code

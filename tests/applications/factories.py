@@ -86,3 +86,26 @@ def make_archive(agency, year: int = 2025):
     package.sha256 = hashlib.sha256(data).hexdigest()
     package.save()
     return package
+
+
+def make_attachment(application):
+    """An identity proof with a small stand-in PNG."""
+    import hashlib
+
+    from gongkai.applications.models import Attachment
+    from gongkai.core.uploads import stored_path
+
+    data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    name = f"stand-in-{application.pk}.png"
+    path = stored_path("attachments", name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return Attachment.objects.create(
+        application=application,
+        kind=Attachment.Kind.IDENTITY_PROOF,
+        original_name="proof.png",
+        content_type="image/png",
+        size=len(data),
+        stored_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

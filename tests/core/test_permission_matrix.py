@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
-from tests.applications.factories import make_application, make_archive, make_notice
+from tests.applications.factories import make_application, make_archive, make_attachment, make_notice
 
 ALL_ROLES = list(Role)
 ANON = "anonymous"
@@ -82,6 +82,7 @@ EXPECTED = {
     "applications:track-notice": (ANON, 405, None),  # POST only, with number and query code
     "applications:template-list": (OFFICERS, 200, "own-agency"),
     "applications:archive": (OFFICERS, 200, "own-agency"),
+    "applications:staff-attachment": (OFFICERS, 200, "own-attachment"),
     "applications:archive-file": (OFFICERS, 200, "own-archive"),
     "applications:template-edit": (OFFICERS, 200, "own-agency-template"),
     "api:applications_create": (ANON, 405, None),  # POST only
@@ -105,6 +106,9 @@ def build_url(name, kind, agency, member):
     query = {}
     if kind == "own-agency-template":
         return reverse(name, args=[agency.slug, "receipt"]), query
+    if kind == "own-attachment":
+        attachment = make_attachment(make_application(agency))
+        return reverse(name, args=[agency.slug, attachment.application.number, attachment.pk]), query
     if kind == "own-archive":
         return reverse(name, args=[agency.slug, make_archive(agency).pk]), query
     if kind == "own-notice-file":

@@ -1,0 +1,107 @@
+"""Accepting uploaded files safely (security.md FILE-01, FILE-02, FILE-04).
+
+Allowed types are checked by their first bytes, not by the name the browser sends; ZIP-based
+formats are checked for their size when unpacked; files are stored outside any served directory
+under random names with their SHA-256, and read back only after the hash is checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "docx": (b"PK\x03\x04",),
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx"}
+MAX_UNPACKED = 50 * 1024 * 1024
+MAX_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    kind: str  # pdf, jpg, png, docx
+    original_name: str
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.kind]
+
+
+def safe_name(name: str) -> str:
+    """A display name with no path and no characters that could break a header or markup."""
+    name = Path(str(name).replace("\\\\", "/")).name
+    name = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", name).strip("._") or "file"
+    return name[:100]
+
+
+def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedFile:
+    """Read and check one uploaded file; raise a Chinese ValidationError, storing nothing."""
+    if upload.size > max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
+    extension = EXTENSIONS.get(Path(upload.name or "").suffix.lower().lstrip("."))
+    kind = next((k for k in allowed if any(data.startswith(sig) for sig in SIGNATURES[k])), None)
+    if kind is None or extension != kind:
+        raise ValidationError(
+            _("Only these file types are accepted: %(types)s.") % {"types": "、".join(t.upper() for t in allowed)}
+        )
+    if kind == "docx":
+        _check_zip(data)
+    return CheckedFile(
+        data=data, kind=kind, original_name=safe_name(upload.name), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
+                raise ValidationError(_("The document is too large when unpacked."))
+            if "word/document.xml" not in archive.namelist():
+                raise ValidationError(_("This is not a Word document."))
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The document is damaged.")) from None
+
+
+def store(checked: CheckedFile, folder: str) -> str:
+    """Write the file under a random name; return that name."""
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / folder
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{checked.kind}"
+    (root / name).write_bytes(checked.data)
+    return name
+
+
+def stored_path(folder: str, name: str) -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / folder / name
+
+
+def read_verified(folder: str, name: str, sha256: str) -> bytes | None:
+    """The stored bytes, or None when they no longer match the recorded hash."""
+    data = stored_path(folder, name).read_bytes()
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
