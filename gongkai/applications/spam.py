@@ -43,3 +43,38 @@ def over_limit(ip: str, id_number: str) -> bool:
     ip_over = _hit(f"apply-ip:{ip}", settings.APPLICATION_LIMIT_PER_IP_HOUR, 3600)
     id_over = _hit(f"apply-id:{id_key}", settings.APPLICATION_LIMIT_PER_ID_DAY, 24 * 3600)
     return ip_over or id_over
+
+
+# An offline challenge when a connection nears its limit: a sum written in Chinese numerals,
+# answered in digits. Plain text, so screen readers read it; no outside service; the answer
+# travels signed with the question, so the server keeps no state.
+CAPTCHA_SALT = "gongkai.applications.captcha"
+NUMERALS = "零一二三四五六七八九十"
+
+
+def near_limit(ip: str) -> bool:
+    return (cache.get(f"apply-ip:{ip}") or 0) >= settings.APPLICATION_LIMIT_PER_IP_HOUR - 1
+
+
+def new_challenge() -> tuple[str, str]:
+    """(question, signed token)."""
+    import secrets
+
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    question = f"{NUMERALS[a]}加{NUMERALS[b]}"
+    return question, signing.dumps({"q": question, "a": a + b}, salt=CAPTCHA_SALT)
+
+
+def challenge_question(token: str) -> str:
+    try:
+        return signing.loads(token or "", salt=CAPTCHA_SALT, max_age=3600)["q"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return ""
+
+
+def challenge_passed(token: str, answer: str) -> bool:
+    try:
+        expected = signing.loads(token or "", salt=CAPTCHA_SALT, max_age=3600)["a"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return False
+    return (answer or "").strip() == str(expected)

@@ -77,6 +77,8 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, is_active=True)
     initial = {"started": spam.form_token(), "idempotency_key": uuid.uuid4().hex}
     form = PublicApplicationForm(request.POST or None, request.FILES or None, initial=initial)
+    ip = client_ip(request)
+    captcha_required = spam.near_limit(ip)
     if request.method == "POST":
         if request.POST.get("website"):
             # A robot filled the honeypot: answer like a failure, save nothing.
@@ -87,10 +89,14 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
             form.add_error(None, _("The form was sent too quickly. Please check your details and submit again."))
             form.data = form.data.copy()
             form.data["started"] = spam.form_token()
+        elif captcha_required and not spam.challenge_passed(
+            request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
+        ):
+            form.add_error(None, _("The answer to the check question is not right. Please try the new question."))
         elif form.is_valid():
             data = form.cleaned_data
             existing = Application.objects.filter(idempotency_key=data["idempotency_key"]).first()
-            if existing is None and spam.over_limit(client_ip(request), data["id_number"]):
+            if existing is None and spam.over_limit(ip, data["id_number"]):
                 return render(request, "applications/too_many.html", {"agency": agency}, status=429)
             proof = data.get("identity_proof")
             submission = submit_application(
@@ -106,7 +112,10 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 "query_code": submission.query_code,
             }
             return redirect("applications:receipt")
-    return render(request, "applications/apply.html", {"agency": agency, "form": form})
+    context = {"agency": agency, "form": form}
+    if captcha_required:
+        context["challenge_question"], context["challenge_token"] = spam.new_challenge()
+    return render(request, "applications/apply.html", context)
 
 
 @never_cache

@@ -127,10 +127,22 @@ def test_too_fast_a_submission_is_refused(client, world):
     assert Application.objects.count() == 0
 
 
+def answered(client, **overrides):
+    """The form data with the check question answered, as a person would."""
+    from gongkai.applications.spam import CAPTCHA_SALT
+
+    page = client.get(apply_url())
+    data = form_data(**overrides)
+    token = page.context.get("challenge_token")
+    if token:
+        data.update(challenge_token=token, challenge_answer=str(signing.loads(token, salt=CAPTCHA_SALT)["a"]))
+    return data
+
+
 def test_the_fourth_application_in_an_hour_from_one_address_is_refused(client, world):
     for i in range(3):
-        assert client.post(apply_url(), form_data(idempotency_key=f"key-{i}-abcdef")).status_code == 302
-    response = client.post(apply_url(), form_data(idempotency_key="key-4-abcdef"))
+        assert client.post(apply_url(), answered(client, idempotency_key=f"key-{i}-abcdef")).status_code == 302
+    response = client.post(apply_url(), answered(client, idempotency_key="key-4-abcdef"))
     assert response.status_code == 429
     assert Application.objects.count() == 3
 
@@ -223,3 +235,25 @@ def test_staff_cannot_date_a_receipt_in_the_future(client, world):
     response = client.post(reverse("applications:staff-create", args=["maoshe"]), data)
     assert "收到日期不能晚于今天" in response.content.decode()
     assert Application.objects.count() == 0
+
+
+def test_near_the_limit_a_check_question_is_asked_and_must_be_right(client, world):
+    from gongkai.applications.spam import CAPTCHA_SALT
+
+    for i in range(2):
+        assert client.post(apply_url(), form_data(idempotency_key=f"near-{i}-abcdef")).status_code == 302
+    page = client.get(apply_url())
+    question = page.context["challenge_question"]
+    assert "加" in question
+    token = page.context["challenge_token"]
+    wrong = client.post(
+        apply_url(), form_data(idempotency_key="near-3-abcdef", challenge_token=token, challenge_answer="99")
+    )
+    assert "答案不正确" in wrong.content.decode()
+    assert Application.objects.count() == 2
+    answer = signing.loads(token, salt=CAPTCHA_SALT)["a"]
+    ok = client.post(
+        apply_url(), form_data(idempotency_key="near-3-abcdef", challenge_token=token, challenge_answer=str(answer))
+    )
+    assert ok.status_code == 302
+    assert Application.objects.count() == 3
