@@ -24,7 +24,10 @@ def test_apply_online_then_track_then_staff_see_it(page, live_site):
     page.get_by_label(re.compile("^本人确认")).check()
     time.sleep(1.2)  # the form refuses submissions faster than a person (1 s on the test server)
     page.get_by_role("button", name="提交申请").dblclick()  # a double click still makes one application
-    page.wait_for_url(re.compile("/applications/receipt/$"))
+    try:
+        page.wait_for_url(re.compile("/applications/receipt/$"), timeout=10000)
+    except Exception:
+        raise AssertionError(page.locator("main").inner_text()[:800]) from None
     number = page.get_by_test_id("number").inner_text()
     code = page.get_by_test_id("query-code").inner_text()
     assert number.startswith("MAOSHE-")
@@ -46,4 +49,47 @@ def test_apply_online_then_track_then_staff_see_it(page, live_site):
     row.get_by_role("link", name=number).click()
     assert "1101**********4573" in page.locator("main").inner_text()
     assert "110101199003074573" not in page.content()
+    assert_no_axe_violations(page)
+
+
+def record(page, kind_label, **fields):
+    """Fill and submit the action form whose heading is ``kind_label`` on the detail page."""
+    form = page.locator("form.panel").filter(has=page.get_by_role("heading", name=kind_label, exact=True))
+    for label, value in fields.items():
+        control = form.get_by_label(re.compile("^" + label))
+        if control.evaluate("el => el.tagName") == "SELECT":
+            control.select_option(label=value) if not value.isascii() else control.select_option(value)
+        else:
+            control.fill(value)
+    form.get_by_role("button", name="登记").click()
+    page.wait_for_load_state()
+    assert "已登记" in page.locator(".messages").inner_text(), page.locator("main").inner_text()[:500]
+
+
+def test_the_whole_path_consultation_extension_draft_signature_reply_and_notice(page, live_site):
+    base_url, credentials = live_site
+    sign_in(page, base_url, "maoshe.disclosure", credentials["maoshe.disclosure"])
+    page.goto(f"{base_url}/staff/agencies/maoshe/applications/")
+    # The demo's freshly received application (received two days ago).
+    page.get_by_role("row").filter(has_text="宅基地审批结果").get_by_role("link").first.click()
+    detail_url = page.url
+    record(page, "开始征求意见", 征求对象="第三方（条例第三十二条）")
+    assert "征求第三方或其他机关意见" in page.locator("main").inner_text()
+    record(page, "征求意见结束")
+    record(page, "答复草稿送签", 办理结果="（一）予以公开")
+    sign_in(page, base_url, "maoshe.leader", credentials["maoshe.leader"])
+    page.goto(detail_url)
+    record(page, "批准延期并告知申请人", 工作日数="5")
+    record(page, "领导签发答复")
+    sign_in(page, base_url, "maoshe.disclosure", credentials["maoshe.disclosure"])
+    page.goto(detail_url)
+    record(page, "送达答复")
+    assert "已答复" in page.locator("main").inner_text()
+    notice_form = page.locator("form.panel").filter(has=page.get_by_role("heading", name="生成并送达通知书"))
+    notice_form.get_by_role("combobox", name=re.compile("^通知书")).first.select_option("reply_disclosed")
+    notice_form.get_by_role("button", name="生成").click()
+    assert "已生成通知书" in page.locator(".messages").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").last.click()
+    assert download.value.suggested_filename.endswith(".pdf")
     assert_no_axe_violations(page)
