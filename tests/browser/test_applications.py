@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.browser.test_staff_and_portal import assert_no_axe_violations, sign_in
 
 
@@ -26,7 +28,7 @@ def test_apply_online_then_track_then_staff_see_it(page, live_site):
     page.get_by_role("button", name="提交申请").dblclick()  # a double click still makes one application
     try:
         page.wait_for_url(re.compile("/applications/receipt/$"), timeout=10000)
-    except Exception:
+    except PlaywrightTimeout:
         raise AssertionError(page.locator("main").inner_text()[:800]) from None
     number = page.get_by_test_id("number").inner_text()
     code = page.get_by_test_id("query-code").inner_text()
