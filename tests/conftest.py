@@ -21,6 +21,9 @@ STRONG_PASSWORD = "Gongkai-Test-2026!"
 def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters must not leak from one test into the next
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY = {**settings.HUEY, "immediate": True}
 

@@ -306,7 +306,8 @@ class Step:
         return self.done_on is None and self.due < today
 
 
-INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "signature": 3}  # seed E1, E2, E3, E5
+# Seed E1, E2, E3 (and E3's 5 WD to tell how to obtain information already published), E5.
+INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "inform": 5, "signature": 3}
 
 
 def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:
@@ -320,6 +321,8 @@ def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, regis
     reviewed = proposed = None
     steps: list[Step] = []
     draft_on = signed_on = None
+    already_public = False
+    replied_on = None
     for entry in entries:
         if entry.kind == Kind.CORRECTION_RECEIVED:
             start, reviewed, proposed = entry.on, None, None
@@ -331,6 +334,10 @@ def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, regis
             draft_on, signed_on = entry.on, None
         if entry.kind == Kind.DRAFT_SIGNED:
             signed_on = entry.on
+        if entry.kind == Kind.PROPOSAL_SUBMITTED and entry.data.get("already_public"):
+            already_public = True
+        if entry.kind == Kind.REPLIED:
+            replied_on = entry.on
         if entry.kind in (Kind.REPLIED, Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
             reviewed = reviewed or entry.on
             proposed = proposed or entry.on
@@ -341,6 +348,9 @@ def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, regis
     steps.append(Step("register", due(received, "register"), registered_on, "disclosure_officer"))
     steps.append(Step("review", due(start, "review"), reviewed, "disclosure_officer"))
     steps.append(Step("proposal", due(start, "proposal"), proposed, "office"))
+    if already_public:
+        # E3(1): information already proactively disclosed: tell the applicant how to get it in 5 WD.
+        steps.append(Step("inform", due(start, "inform"), replied_on, "disclosure_officer"))
     if draft_on:
         steps.append(Step("signature", due(draft_on, "signature"), signed_on, "leader_in_charge"))
     return steps

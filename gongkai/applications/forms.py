@@ -201,6 +201,12 @@ class NoteForm(ClockEventForm):
     note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ProposalForm(NoteForm):
+    already_public = forms.BooleanField(
+        label=_("The information is already proactively disclosed (reply within 5 working days, E3)"), required=False
+    )
+
+
 class ConfidentialityForm(ClockEventForm):
     result = forms.ChoiceField(
         label=_("Conclusion"),

@@ -449,6 +449,7 @@ def sweep_deadlines(today: date | None = None) -> int:
     soon = due_date(today, 3).due
     sent = 0
     step_labels = {
+        "inform": _("telling how to obtain published information"),
         "register": _("registration"),
         "review": _("review"),
         "proposal": _("the office's proposal"),

@@ -32,6 +32,7 @@ from gongkai.applications.forms import (
     NoteForm,
     NoticeForm,
     NoticeTemplateForm,
+    ProposalForm,
     PublicApplicationForm,
     ReplyServedForm,
     StaffIntakeForm,
@@ -57,6 +58,7 @@ from gongkai.core.request_context import client_ip
 
 ATTACHMENT_FIELDS = (("identity_proof", "identity_proof"), ("scanned_letter", "scanned_letter"))
 STEP_LABELS = {
+    "inform": gettext_lazy("Tell how to obtain published information (5 working days, E3)"),
     "register": gettext_lazy("Register (1 working day, E1)"),
     "review": gettext_lazy("Review (2 working days, E2)"),
     "proposal": gettext_lazy("Office's proposal (7 working days, E3)"),
@@ -178,10 +180,12 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
         "open": applications.open(),
         "soon": applications.due_between(today, soon),
         "overdue": applications.overdue(today),
+        "steps": applications.open().filter(next_step_due__lte=soon),
         "all": applications,
     }
     selected = filters.get(show, filters["open"])
     counts = application_deadline_counts(agency, today)
+    counts["steps"] = filters["steps"].count()
     return render(
         request,
         "applications/staff_list.html",
@@ -192,6 +196,7 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
             "counts": counts,
             "today": today,
             "soon": soon,
+            "step_labels": STEP_LABELS,
         },
     )
 
@@ -239,7 +244,7 @@ EVENT_FORMS = {
     Kind.ASSIGNED: AssignForm,
     Kind.NOTE_ADDED: NoteForm,
     Kind.CONFIDENTIALITY_REVIEWED: ConfidentialityForm,
-    Kind.PROPOSAL_SUBMITTED: NoteForm,
+    Kind.PROPOSAL_SUBMITTED: ProposalForm,
     Kind.DRAFT_SUBMITTED: DraftForm,
     Kind.DRAFT_SIGNED: ClockEventForm,
 }

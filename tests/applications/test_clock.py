@@ -189,3 +189,19 @@ def test_internal_steps_have_their_own_due_dates():
     assert steps["proposal"].done_on == date(2026, 10, 9)
     assert steps["signature"].due == date(2026, 10, 13)  # E5: 3 WD, 10-10 (Saturday) worked
     assert steps["signature"].overdue(date(2026, 10, 14))
+
+
+def test_already_published_information_is_answered_within_5_working_days():
+    from gongkai.applications.clock import internal_steps
+
+    entries = [
+        RECEIVED_0928,
+        E(Kind.PROPOSAL_SUBMITTED, date(2026, 9, 29), already_public=True),
+    ]
+    steps = {s.code: s for s in internal_steps(entries, CAL, registered_on=date(2026, 9, 28))}
+    # 09-29, 09-30, 10-08, 10-09, 10-10 (Saturday, worked)
+    assert steps["inform"].due == date(2026, 10, 10)
+    assert steps["inform"].done_on is None
+    entries += reply(date(2026, 10, 9))
+    steps = {s.code: s for s in internal_steps(entries, CAL, registered_on=date(2026, 9, 28))}
+    assert steps["inform"].done_on == date(2026, 10, 9)
