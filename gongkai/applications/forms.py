@@ -141,7 +141,7 @@ class FeeForm(ClockEventForm):
         label=_("Charged"),
         choices=[("per_request", _("by request (applications this month)")), ("per_page", _("by volume (pages)"))],
     )
-    pages = forms.IntegerField(label=_("Pages"), min_value=0, max_value=100000, required=False)
+    pages = forms.IntegerField(label=_("Number of pages"), min_value=0, max_value=100000, required=False)
 
     def clean(self):
         data = super().clean()
