@@ -28,6 +28,18 @@ def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.HUEY = {**settings.HUEY, "immediate": True}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been emptied by a transactional test's final flush:
+    put the migration-seeded holiday calendar back (the seed only adds missing years)."""
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        importlib.import_module("gongkai.core.migrations.0003_seed_calendar").seed(apps, None)
+
+
 @dataclass
 class World:
     district: Agency

@@ -120,7 +120,14 @@ class Submission:
 
 
 def _next_number(agency: Agency, year: int) -> str:
-    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(agency=agency, year=year)
+    """The next number of the agency's year, from a row locked until the transaction ends."""
+    if not NumberSequence.objects.filter(agency=agency, year=year).exists():
+        try:
+            with transaction.atomic():  # a savepoint: losing the race to create the row is fine
+                NumberSequence.objects.create(agency=agency, year=year)
+        except IntegrityError:
+            pass
+    sequence = NumberSequence.objects.select_for_update().get(agency=agency, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{agency.slug.upper()}-{year}-{sequence.last:05d}"
@@ -189,7 +196,8 @@ def submit_application(
             )
             if any(kind == Attachment.Kind.IDENTITY_PROOF for kind, _checked, _name in stored):
                 application.has_identity_proof = True
-            application.full_clean(exclude=["query_code_hash"])
+            # Uniqueness is left to the database, so a lost race is an IntegrityError handled below.
+            application.full_clean(exclude=["query_code_hash"], validate_unique=False)
             application.save()
             Attachment.objects.bulk_create(
                 Attachment(
