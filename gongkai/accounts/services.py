@@ -197,3 +197,36 @@ def change_own_password(*, user: User, new_password: str) -> None:
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
     record_event("accounts.user.password_changed", actor=user, obj=user)
+
+
+def disable_stale_accounts(*, now=None) -> int:
+    """Disable staff accounts unused for ACCOUNT_INACTIVE_DAYS (AUTH-01). Each is claimed with a
+    guarded update, so a rerun or a parallel run changes nothing more. Returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Q
+
+    days = settings.ACCOUNT_INACTIVE_DAYS
+    if not days:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)  # an account's idle age, not a legal deadline
+    stale = User.objects.filter(is_active=True).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    count = 0
+    for user in stale:
+        with transaction.atomic():
+            claimed = User.objects.filter(pk=user.pk, is_active=True).update(
+                is_active=False, session_version=F("session_version") + 1
+            )
+            if claimed:
+                record_event(
+                    "accounts.user.disabled_unused",
+                    obj=user,
+                    agency=user.agency,
+                    data={"last_login": user.last_login, "inactive_days": days},
+                )
+                count += 1
+    return count

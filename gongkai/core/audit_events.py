@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "accounts.user.login_failed": _("Sign-in failed"),
     "accounts.user.locked_out": _("Sign-in locked"),
     "accounts.agency.updated": _("Agency details changed"),
+    "accounts.user.disabled_unused": _("Unused account disabled"),
     "core.calendar_year.imported": _("Holiday arrangement imported"),
     "core.calendar_year.updated": _("Holiday arrangement changed"),
     "core.access.denied": _("Access refused"),
