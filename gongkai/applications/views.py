@@ -55,6 +55,7 @@ from gongkai.core.access import user_roles
 from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.models import AuditEvent
 from gongkai.core.request_context import client_ip
+from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal
 
 ATTACHMENT_FIELDS = (("identity_proof", "identity_proof"), ("scanned_letter", "scanned_letter"))
 STEP_LABELS = {
@@ -403,16 +404,8 @@ def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
 
 
 def _file_response(notice: Notice, fmt: str, data: bytes) -> HttpResponse:
-    content_type = (
-        "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    safe_name = "".join(ch for ch in notice.document_number if ch.isalnum() or ch in "-_") + f".{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response
+    content_type = CONTENT_TYPES["pdf" if fmt == "pdf" else "docx"]
+    return download_response(data, content_type=content_type, filename=f"{notice.document_number}.{fmt}")
 
 
 def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
@@ -421,7 +414,7 @@ def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
     try:
         data = read_notice_file(notice, fmt, actor=actor)
     except NoticeError as exc:
-        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        return integrity_refusal(str(exc))
     except FileNotFoundError:
         raise Http404 from None
     return _file_response(notice, fmt, data)
@@ -523,11 +516,10 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
     package = get_object_or_404(ApplicationArchive, pk=pk, agency=_agency(agency_slug))
     data = archive_path(package).read_bytes()
     if hashlib.sha256(data).hexdigest() != package.sha256:
-        return HttpResponse(_("This file has been altered since it was served; it is withheld."), status=409)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{package.agency.slug}-{package.year}-applications.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+        return integrity_refusal(_("This file has been altered since it was served; it is withheld."))
+    return download_response(
+        data, content_type="application/zip", filename=f"{package.agency.slug}-{package.year}-applications.zip"
+    )
 
 
 @never_cache
@@ -540,11 +532,8 @@ def staff_attachment(request: HttpRequest, agency_slug: str, number: str, pk: in
     try:
         data = read_attachment(attachment, actor=request.user)
     except ClockError as exc:
-        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{attachment.pk}-{attachment.kind}.{attachment.stored_name.rsplit(".", 1)[-1]}"'
+        return integrity_refusal(str(exc))
+    extension = attachment.stored_name.rsplit(".", 1)[-1]
+    return download_response(
+        data, content_type=attachment.content_type, filename=f"{attachment.pk}-{attachment.kind}.{extension}"
     )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response

@@ -105,3 +105,22 @@ def read_verified(folder: str, name: str, sha256: str) -> bytes | None:
     """The stored bytes, or None when they no longer match the recorded hash."""
     data = stored_path(folder, name).read_bytes()
     return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def download_response(data: bytes, *, content_type: str, filename: str):
+    """A private file as a download: never rendered inline, never sniffed, never cached, and
+    sandboxed if a browser opens it anyway (security.md FILE-02)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{safe_name(filename)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def integrity_refusal(message: str):
+    from django.http import HttpResponse
+
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
