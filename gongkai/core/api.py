@@ -11,8 +11,9 @@ from datetime import date
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from gongkai.core.calendar import due_date, explain, get_calendar
@@ -25,6 +26,38 @@ api = NinjaAPI(
     docs_url=None,
     description="公开的只读接口。日期均按北京时间，工作日按平台维护的节假日安排计算。",
 )
+
+
+# Schema-level errors (a missing field, a malformed date or number) answer like the forms do:
+# 400 with a Chinese message per field, never pydantic's English.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "date": gettext_lazy("Enter a valid date written as YYYY-MM-DD."),
+    "int": gettext_lazy("Enter a whole number."),
+    "greater_than_equal": gettext_lazy("The value is too small."),
+    "less_than_equal": gettext_lazy("The value is too large."),
+    "string_too_short": gettext_lazy("The value is too short."),
+    "string_too_long": gettext_lazy("The value is too long."),
+    "string": gettext_lazy("Enter text."),
+    "json": gettext_lazy("The request body is not valid JSON."),
+}
+
+
+def _message(error_type: str) -> str:
+    for prefix, message in VALIDATION_MESSAGES.items():
+        if error_type.startswith(prefix):  # e.g. date_from_datetime_parsing, int_parsing, json_invalid
+            return str(message)
+    return str(gettext_lazy("The value is not valid."))
+
+
+@api.exception_handler(ValidationError)
+def chinese_validation_errors(request: HttpRequest, exc: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "payload", "path")]
+        field = location[-1] if location else "__all__"
+        errors.setdefault(field, []).append(_message(str(error.get("type", ""))))
+    return api.create_response(request, {"errors": errors}, status=400)
 
 
 class AddQuery(Schema):

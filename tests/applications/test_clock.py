@@ -84,7 +84,7 @@ def test_explanation_says_how_the_date_was_reached():
     )
     text = "".join(state.explanation)
     assert "2026-09-28" in text
-    assert "3" in text
+    assert "3 个工作日不计入" in text
     assert "2026-11-04" in text
 
 

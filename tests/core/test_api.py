@@ -38,11 +38,30 @@ def test_between_and_info(client):
         ("/api/v1/workdays/info", {}),
     ],
 )
-def test_bad_input_is_a_client_error_not_a_crash(client, path, params):
-    assert client.get(path, params).status_code in (400, 422)
+def test_bad_input_is_a_400_with_chinese_messages(client, path, params):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    messages = [
+        m for ms in response.json().get("errors", {"detail": [response.json().get("detail", "")]}).values() for m in ms
+    ]
+    assert messages
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages), messages
 
 
 def test_openapi_document_describes_the_endpoints(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/workdays/add", "/api/v1/workdays/between", "/api/v1/workdays/info"} <= set(spec["paths"])
+
+
+def test_an_application_body_missing_fields_gets_per_field_chinese_errors(client, db):
+    from gongkai.applications.models import Application
+
+    response = client.post("/api/v1/applications", {"agency": "maoshe"}, content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors["idempotency_key"] == ["这个字段是必填项。"]
+    assert errors["info_title"] == ["这个字段是必填项。"]
+    assert Application.objects.count() == 0
+    broken = client.post("/api/v1/applications", "{not json", content_type="application/json")
+    assert broken.status_code == 400
