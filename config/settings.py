@@ -47,12 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",
     "huey.contrib.djhuey",
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.portal",
     "gongkai.applications",
+    "gongkai.catalog",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +279,9 @@ APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)
 APPLICATION_MIN_FILL_SECONDS = envint("APPLICATION_MIN_FILL_SECONDS", 5)
 APPLICATION_LIMIT_PER_IP_HOUR = envint("APPLICATION_LIMIT_PER_IP_HOUR", 3)
 APPLICATION_LIMIT_PER_ID_DAY = envint("APPLICATION_LIMIT_PER_ID_DAY", 3)
+
+# The catalog (issue 3). Relevance is computed over the newest N matches of a query; the rest
+# follow newest first (docs/decisions/0012-catalog-search.md). Attachments of catalog entries:
+CATALOG_RANK_WINDOW = envint("CATALOG_RANK_WINDOW", 2000)
+CATALOG_ATTACHMENT_MAX_MB = envint("CATALOG_ATTACHMENT_MAX_MB", 20)
+CATALOG_IMPORT_MAX_ROWS = envint("CATALOG_IMPORT_MAX_ROWS", 5000)

@@ -5,6 +5,7 @@ from gongkai.core.api import api
 urlpatterns = [
     path("", include("gongkai.portal.urls")),
     path("", include("gongkai.applications.urls")),
+    path("", include("gongkai.catalog.urls")),
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.core.urls")),
     path("api/v1/", api.urls),

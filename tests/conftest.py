@@ -53,7 +53,11 @@ class World:
 @pytest.fixture
 def world(db, tmp_path) -> World:
     call_command(
-        "load_demo", credentials_file=str(tmp_path / "credentials.txt"), without_applications=True, stdout=io.StringIO()
+        "load_demo",
+        credentials_file=str(tmp_path / "credentials.txt"),
+        without_applications=True,
+        without_catalog=True,
+        stdout=io.StringIO(),
     )
     return World(
         district=Agency.objects.get(slug="huangyan"),

@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.choices import ADMIN_ROLES, AgencyKind, Role
-from gongkai.accounts.validators import validate_uscc
+from gongkai.accounts.validators import validate_index_template, validate_uscc
 
 
 class Agency(models.Model):
@@ -33,6 +33,13 @@ class Agency(models.Model):
         _("catalog index prefix"),
         max_length=40,
         help_text=_("Prefix of this agency's catalog index numbers, usually its credit code."),
+    )
+    index_template = models.CharField(
+        _("catalog index number format"),
+        max_length=60,
+        default="{prefix}/{year}-{serial:05d}",
+        validators=[validate_index_template],
+        help_text=_("Placeholders: {prefix}, {year} and {serial} (e.g. {serial:05d} for five digits)."),
     )
     disclosure_office_name = models.CharField(_("disclosure office"), max_length=100)
     address = models.CharField(_("office address"), max_length=200)

@@ -67,3 +67,23 @@ class MaximumLengthValidator:
 
     def get_help_text(self) -> str:
         return _("Your password can be at most %(max)d characters long.") % {"max": self.max_length}
+
+
+INDEX_TEMPLATE_FIELDS = frozenset({"prefix", "year", "serial"})
+
+
+def render_index_template(template: str, *, prefix: str, year: int, serial: int) -> str:
+    return template.format(prefix=prefix, year=year, serial=serial)
+
+
+def validate_index_template(template: str) -> None:
+    """An index-number format must name the serial (so numbers differ) and only known fields."""
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
+        sample = render_index_template(template, prefix="X", year=2026, serial=1)
+    except (ValueError, KeyError, IndexError):
+        raise ValidationError(_("The format is not valid: use {prefix}, {year} and {serial}.")) from None
+    if "serial" not in fields or "year" not in fields or not fields <= INDEX_TEMPLATE_FIELDS:
+        raise ValidationError(_("The format must contain {year} and {serial}, and no other placeholder than {prefix}."))
+    if len(sample) > 60:
+        raise ValidationError(_("The format gives numbers that are too long."))

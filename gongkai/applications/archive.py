@@ -25,14 +25,9 @@ from gongkai.applications.services import HANDLER_ROLES
 from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
 from gongkai.core.masking import mask_id_number, mask_phone
+from gongkai.core.spreadsheets import safe_cell as _cell
 
 ARCHIVE_DEADLINE = (1, 31)  # seed E6
-
-
-def _cell(value) -> str:
-    """Spreadsheet cells are always text, never formulas (security.md WEB-04)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def build_index(applications) -> bytes:

@@ -40,6 +40,8 @@ def roles(*names: str, agency_kwarg: str | None = None, district: bool = False) 
 APPLICATION_READERS = frozenset({Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
 APPLICATION_WORKERS = APPLICATION_READERS | {Role.CLERK, Role.OFFICE_HEAD, Role.CONFIDENTIALITY_REVIEWER}
 
+CATALOG_WORKERS = APPLICATION_WORKERS | {Role.WEB_ADMINISTRATOR}
+
 URL_ACCESS: dict[str, Access] = {
     # Public portal
     "portal:home": PUBLIC,
@@ -86,6 +88,29 @@ URL_ACCESS: dict[str, Access] = {
     # JSON API: anonymous; applications are reached only with their query code
     "api:applications_create": PUBLIC,
     "api:applications_status": PUBLIC,
+    # The disclosure catalog (issue 3): the public catalog, items, files of published items,
+    # the feed and the sitemap; published items only (views answer 404 for anything else)
+    "catalog:index": PUBLIC,
+    "catalog:agency-catalog": PUBLIC,
+    "catalog:item": PUBLIC,
+    "catalog:attachment": PUBLIC,
+    "catalog:feed": PUBLIC,
+    "catalog:sitemap": PUBLIC,
+    "api:catalog_search": PUBLIC,
+    "api:catalog_item": PUBLIC,
+    # Staff work on the catalog: every business role of the review chain; the services decide
+    # which step each may take, and office staff see only their offices' items
+    "catalog:staff-list": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-detail": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-action": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-version": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-attachment": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-create": roles(Role.CLERK, agency_kwarg="agency_slug"),
+    "catalog:staff-edit": roles(Role.CLERK, agency_kwarg="agency_slug"),
+    "catalog:staff-leader-queue": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),
+    "catalog:staff-import": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "catalog:staff-import-status": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "catalog:staff-export": roles(Role.DISCLOSURE_OFFICER, Role.WEB_ADMINISTRATOR, agency_kwarg="agency_slug"),
     # JSON API (anonymous, read-only) and its OpenAPI document
     "api:openapi-json": PUBLIC,
     "api:workdays_add": PUBLIC,

@@ -254,3 +254,10 @@ def applications_status(request: HttpRequest, number: str, query_code: str = "")
             ],
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The disclosure catalog (issue 3)
+from gongkai.catalog.api import router as catalog_router  # noqa: E402
+
+api.add_router("/catalog", catalog_router)

@@ -23,14 +23,16 @@ SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
     "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
 }
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
     "png": "image/png",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx"}
+EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
 
@@ -62,19 +64,23 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> Checked
     if len(data) > max_bytes:
         raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
     extension = EXTENSIONS.get(Path(upload.name or "").suffix.lower().lstrip("."))
-    kind = next((k for k in allowed if any(data.startswith(sig) for sig in SIGNATURES[k])), None)
-    if kind is None or extension != kind:
+    # The name's extension must agree with the content (DOCX and XLSX share the ZIP signature).
+    kind = extension if extension in allowed and any(data.startswith(s) for s in SIGNATURES[extension]) else None
+    if kind is None:
         raise ValidationError(
             _("Only these file types are accepted: %(types)s.") % {"types": "、".join(t.upper() for t in allowed)}
         )
-    if kind == "docx":
-        _check_zip(data)
+    if kind in ZIP_MEMBERS:
+        _check_zip(data, kind)
     return CheckedFile(
         data=data, kind=kind, original_name=safe_name(upload.name), sha256=hashlib.sha256(data).hexdigest()
     )
 
 
-def _check_zip(data: bytes) -> None:
+ZIP_MEMBERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def _check_zip(data: bytes, kind: str = "docx") -> None:
     import io
 
     try:
@@ -82,8 +88,10 @@ def _check_zip(data: bytes) -> None:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
                 raise ValidationError(_("The document is too large when unpacked."))
-            if "word/document.xml" not in archive.namelist():
-                raise ValidationError(_("This is not a Word document."))
+            if ZIP_MEMBERS[kind] not in archive.namelist():
+                raise ValidationError(
+                    _("This is not a Word document.") if kind == "docx" else _("This is not an Excel workbook.")
+                )
     except zipfile.BadZipFile:
         raise ValidationError(_("The document is damaged.")) from None
 

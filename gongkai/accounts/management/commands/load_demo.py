@@ -118,16 +118,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--credentials-file", default=str(settings.DEMO_CREDENTIALS_FILE))
         parser.add_argument(
-            "--without-applications", action="store_true", help="organisation and staff only (used by the tests)"
+            "--without-applications", action="store_true", help="no demo applications (used by the tests)"
         )
+        parser.add_argument("--without-catalog", action="store_true", help="no demo catalog (used by the tests)")
 
-    def handle(self, *args, credentials_file, without_applications=False, **options):
+    def handle(self, *args, credentials_file, without_applications=False, without_catalog=False, **options):
         translation.activate(settings.LANGUAGE_CODE)
         path = Path(credentials_file)
         if Agency.objects.filter(slug="huangyan").exists():
             self.stdout.write(_("Demo data is already loaded; the demo passwords are in %(path)s") % {"path": path})
             return
-        lines = self._load(with_applications=not without_applications)
+        lines = self._load(with_applications=not without_applications, with_catalog=not without_catalog)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         path.chmod(0o600)
@@ -138,7 +139,7 @@ class Command(BaseCommand):
             self.stdout.write("  " + line)
 
     @transaction.atomic
-    def _load(self, *, with_applications: bool) -> list[str]:
+    def _load(self, *, with_applications: bool, with_catalog: bool = True) -> list[str]:
         lines: list[str] = []
         district = None
         for spec in AGENCIES:
@@ -185,4 +186,8 @@ class Command(BaseCommand):
             today = timezone.localdate()
             for agency in Agency.objects.exclude(parent=None):
                 lines += load_demo_applications(agency, today)
+        if with_catalog:
+            from gongkai.catalog.demo import load_demo_catalog
+
+            lines += load_demo_catalog()
         return lines

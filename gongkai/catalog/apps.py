@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "gongkai.catalog"
+    label = "catalog"
+    verbose_name = _("Disclosure catalog")
+
+    def ready(self) -> None:
+        from gongkai.catalog.services import recompute_publish_deadlines
+        from gongkai.core.calendar import register_deadline_recomputer
+
+        register_deadline_recomputer("catalog.publish_due", recompute_publish_deadlines)

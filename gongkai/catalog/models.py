@@ -1,0 +1,290 @@
+"""The proactive-disclosure catalog (公开目录): entries, their versions, review opinions,
+attachments, index-number sequences and the search index rows (issue 3; A4–A7, B1–B8, D1–D4, G5–G8)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.models import Agency, Office
+from gongkai.catalog.choices import (
+    Attribute,
+    Category,
+    Classification,
+    Decision,
+    Ground,
+    Relation,
+    Scope,
+    Status,
+    Step,
+    Validity,
+)
+
+PUBLIC_STATUSES = (Status.PUBLISHED,)
+REVIEW_STATUSES = (
+    Status.OFFICE_REVIEW,
+    Status.CONFIDENTIALITY_REVIEW,
+    Status.ESCALATED,
+    Status.LEADER_CONFIDENTIALITY,
+    Status.DISCLOSURE_CHECK,
+    Status.RELEASE_APPROVAL,
+    Status.READY,
+    Status.SCHEDULED,
+)
+UNPUBLISHED_STATUSES = (Status.DRAFT, *REVIEW_STATUSES)
+
+
+class SubCategory(models.Model):
+    """An agency's own sub-category under one subject category (A4)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="subcategories")
+    category = models.CharField(_("subject category"), max_length=20, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("sub-category")
+        constraints = [models.UniqueConstraint(fields=["agency", "category", "name"], name="subcategory_unique")]
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexSequence(models.Model):
+    """The last serial of an agency's index numbers in a year; locked while allocating (REL-03)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_index_sequence_per_agency_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class EntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, agency__is_active=True)
+
+    def awaiting_publication(self):
+        return self.filter(status__in=UNPUBLISHED_STATUSES, publish_due_on__isnull=False)
+
+
+class Entry(models.Model):
+    """One item of an agency's catalog, from draft to publication (or registration) and after."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("publishing agency"), on_delete=models.PROTECT, related_name="entries"
+    )
+    office = models.ForeignKey(Office, verbose_name=_("host office"), on_delete=models.PROTECT, related_name="entries")
+    co_offices = models.ManyToManyField(
+        Office, verbose_name=_("co-producing offices"), blank=True, related_name="co_entries"
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("version"), default=0)
+
+    index_number = models.CharField(_("index number"), max_length=80, unique=True, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    written_on = models.DateField(_("date written"), null=True, blank=True)
+    formed_on = models.DateField(_("date formed or changed"))
+    is_official_document = models.BooleanField(_("official document"), default=False)
+    attribute = models.CharField(_("disclosure attribute"), max_length=20, choices=Attribute.choices)
+    ground = models.CharField(_("ground for not disclosing"), max_length=30, choices=Ground.choices, blank=True)
+    ground_note = models.TextField(_("reason in detail"), blank=True)
+    scope = models.CharField(_("disclosure scope"), max_length=20, choices=Scope.choices, default=Scope.PUBLIC)
+    category = models.CharField(_("subject category"), max_length=20, choices=Category.choices)
+    subcategory = models.ForeignKey(
+        SubCategory, verbose_name=_("sub-category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    validity = models.CharField(_("validity"), max_length=20, choices=Validity.choices, default=Validity.CURRENT)
+    channels = models.JSONField(_("publication channels"), default=list, blank=True)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("body text"), blank=True)
+    is_important = models.BooleanField(_("important: needs the leader's release approval"), default=False)
+    related_to = models.ForeignKey(
+        "self",
+        verbose_name=_("related item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="related_from",
+    )
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices, blank=True)
+
+    classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices, blank=True)
+    escalated_to = models.CharField(_("competent authority"), max_length=100, blank=True)
+
+    publish_due_on = models.DateField(_("publish by"), null=True, blank=True)
+    publish_due_provisional = models.BooleanField(default=False)
+    publish_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    imported = models.BooleanField(default=False, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalog entry")
+        verbose_name_plural = _("catalog entries")
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="entry_agency_status"),
+            models.Index(fields=["status", "publish_at"], name="entry_status_publish_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attribute=Attribute.PROACTIVE) | ~Q(ground=""), name="entry_not_proactive_has_ground"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(index_number__isnull=False, attribute=Attribute.PROACTIVE),
+                name="entry_published_has_index_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:item", kwargs={"index_number": self.index_number})
+
+    def get_staff_url(self) -> str:
+        return reverse("catalog:staff-detail", kwargs={"agency_slug": self.agency.slug, "pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def year(self) -> int | None:
+        return self.published_on.year if self.published_on else None
+
+
+class Revision(models.Model):
+    """A frozen copy of the entry's content; every opinion names the version it concerns (B4)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "number"], name="revision_number_unique")]
+        ordering = ["entry_id", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} v{self.number}"
+
+
+class Opinion(models.Model):
+    """One recorded step of the review chain: who, when, which version, what they decided."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="opinions")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="opinions")
+    step = models.CharField(_("step"), max_length=30, choices=Step.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("opinion"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=50)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.step} {self.decision}"
+
+
+class EntryAttachment(models.Model):
+    """A file of the entry (PDF, DOCX, XLSX, image), stored privately; served only when published."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=120)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=80)
+    text = models.TextField(blank=True, editable=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchDocument(models.Model):
+    """The search index row of one published entry (docs/decisions/0012-catalog-search.md).
+
+    ``id`` is the sort key ``published_on.toordinal() * 10**9 + entry_id`` so that "newest first"
+    is the index's own order. Text columns hold rjieba-segmented text. On SQLite an FTS5 table
+    (``catalog_fts``) follows this table through triggers; on PostgreSQL a generated ``tsv``
+    column with a GIN index does. Both are created by migration 0002.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="search_document")
+    agency_id_value = models.IntegerField(db_column="agency_id")
+    category = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    validity = models.CharField(max_length=20)
+    title = models.TextField()
+    summary = models.TextField()
+    body = models.TextField()
+    facets = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency_id_value", "id"], name="searchdoc_agency_sort")]
+
+    def __str__(self) -> str:
+        return str(self.entry_id)
+
+
+class ImportJob(models.Model):
+    """One catalog import from a spreadsheet: validated first, then applied in one transaction."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Refused: see the report")
+        DONE = "done", _("Imported")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=120)
+    stored_name = models.CharField(max_length=80)
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else (100 if self.state in ("done", "failed") else 0)

@@ -1,0 +1,74 @@
+"""Who sees which catalog entries, and the queues and counts of the staff pages."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gongkai.accounts.choices import Role
+from gongkai.catalog.choices import Status, Step
+from gongkai.catalog.models import UNPUBLISHED_STATUSES, Entry
+from gongkai.catalog.services import ROLES_OF_STEP, STEP_OF_STATUS
+from gongkai.core.access import user_roles
+from gongkai.core.calendar import due_date
+
+AGENCY_WIDE_ROLES = frozenset(
+    {
+        Role.DISCLOSURE_OFFICER,
+        Role.CONFIDENTIALITY_REVIEWER,
+        Role.LEADER_IN_CHARGE,
+        Role.PRINCIPAL_LEADER,
+        Role.WEB_ADMINISTRATOR,
+    }
+)
+
+
+def _office_ids(user, role: str) -> list[int]:
+    return list(user.role_assignments.filter(role=role, office__isnull=False).values_list("office_id", flat=True))
+
+
+def entries_visible_to(user) -> QuerySet[Entry]:
+    """Agency-wide roles see the agency's catalog; office staff see their offices' items."""
+    entries = Entry.objects.filter(agency_id=user.agency_id).select_related("agency", "office")
+    if AGENCY_WIDE_ROLES & user_roles(user):
+        return entries
+    offices = _office_ids(user, Role.CLERK) + _office_ids(user, Role.OFFICE_HEAD)
+    return entries.filter(Q(office_id__in=offices) | Q(co_offices__in=offices)).distinct()
+
+
+def waiting_for(user) -> QuerySet[Entry]:
+    """Entries whose current step the user may act on (excluding what they drafted)."""
+    roles = user_roles(user)
+    condition = Q(pk__in=[])
+    head_offices = _office_ids(user, Role.OFFICE_HEAD)
+    for status, step in STEP_OF_STATUS.items():
+        if not ROLES_OF_STEP[step] & roles:
+            continue
+        if step == Step.OFFICE:
+            condition |= Q(status=status, office_id__in=head_offices)
+        else:
+            condition |= Q(status=status)
+    if head_offices:
+        condition |= Q(status=Status.OFFICE_REVIEW, co_offices__in=head_offices)
+    return (
+        entries_visible_to(user)
+        .filter(condition)
+        .exclude(created_by=user)
+        .exclude(revisions__created_by=user)
+        .distinct()
+    )
+
+
+def deadline_window(today=None):
+    today = today or timezone.localdate()
+    return today, due_date(today, 3).due
+
+
+def deadline_counts(user) -> dict[str, int]:
+    today, soon = deadline_window()
+    pending = entries_visible_to(user).filter(status__in=UNPUBLISHED_STATUSES, publish_due_on__isnull=False)
+    return {
+        "overdue": pending.filter(publish_due_on__lt=today).count(),
+        "soon": pending.filter(publish_due_on__gte=today, publish_due_on__lte=soon).count(),
+        "waiting": waiting_for(user).count(),
+    }

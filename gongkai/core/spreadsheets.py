@@ -1,0 +1,8 @@
+"""Writing spreadsheets safely (security.md WEB-04): every cell is text, never a formula."""
+
+from __future__ import annotations
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,305 @@
+"""The pre-publication review chain (issue 3; B1 nothing bypasses it; D1–D3; G5–G8; B3–B5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from gongkai.accounts.choices import Role
+from gongkai.catalog import services
+from gongkai.catalog.choices import Attribute, Classification, Decision, Ground, Status, Step
+from gongkai.catalog.models import Entry
+from gongkai.core.models import AuditEvent
+from tests.catalog.conftest import content
+
+
+def test_an_item_passes_every_step_in_order_and_is_published(cast, draft):
+    entry = draft(is_important=True)
+    assert entry.status == Status.DRAFT
+    assert entry.revision == 1
+    entry = services.submit(entry, actor=cast.clerk)
+    assert entry.status == Status.OFFICE_REVIEW
+    expected = [
+        (Step.OFFICE, cast.head, {"classification": Classification.NOT_SECRET}, Status.CONFIDENTIALITY_REVIEW),
+        (Step.CONFIDENTIALITY, cast.secrecy, {}, Status.LEADER_CONFIDENTIALITY),
+        (Step.LEADER_CONFIDENTIALITY, cast.leader, {}, Status.DISCLOSURE_CHECK),
+        (Step.DISCLOSURE, cast.disclosure, {}, Status.RELEASE_APPROVAL),
+        (Step.RELEASE, cast.principal, {}, Status.READY),
+    ]
+    for step, actor, data, after in expected:
+        entry = services.approve(entry, actor=actor, step=step, comment="同意。", **data)
+        assert entry.status == after, step
+    entry = services.publish(entry, actor=cast.web)
+    assert entry.status == Status.PUBLISHED
+    assert entry.index_number == f"{cast.agency.index_prefix}/{timezone.localdate().year}-00001"
+    assert entry.published_on == timezone.localdate()
+    # Every opinion records who, which version, which step (B4).
+    opinions = list(entry.opinions.values_list("step", "actor_name", "revision__number", "decision"))
+    assert [o[0] for o in opinions] == [
+        Step.SUBMITTED,
+        Step.OFFICE,
+        Step.CONFIDENTIALITY,
+        Step.LEADER_CONFIDENTIALITY,
+        Step.DISCLOSURE,
+        Step.RELEASE,
+        Step.PUBLICATION,
+    ]
+    assert {o[2] for o in opinions} == {1}
+    assert opinions[1][1] == cast.head.full_name
+    events = list(AuditEvent.objects.filter(object_id=str(entry.pk)).values_list("event", flat=True))
+    assert "catalog.entry.published" in events
+    assert events.count("catalog.entry.approved") == 5
+
+
+def test_an_unimportant_item_skips_only_the_release_approval(cast, draft, advance):
+    entry = advance(draft(is_important=False), Step.DISCLOSURE)
+    assert entry.status == Status.READY
+
+
+@pytest.mark.parametrize(
+    ("step", "who"),
+    [
+        (Step.CONFIDENTIALITY, "secrecy"),
+        (Step.LEADER_CONFIDENTIALITY, "leader"),
+        (Step.DISCLOSURE, "disclosure"),
+        (Step.PUBLICATION, "web"),
+    ],
+)
+def test_a_later_step_cannot_be_taken_before_its_turn(cast, draft, step, who):
+    entry = services.submit(draft(), actor=cast.clerk)  # waits for the office head
+
+    def act():
+        if step == Step.PUBLICATION:
+            return services.publish(entry, actor=getattr(cast, who))
+        return services.approve(entry, actor=getattr(cast, who), step=step, comment="同意")
+
+    with pytest.raises(ValidationError, match="不在"):
+        act()
+    entry.refresh_from_db()
+    assert entry.status == Status.OFFICE_REVIEW
+
+
+def test_a_draft_cannot_be_published_or_approved_without_submission(cast, draft):
+    entry = draft()
+    with pytest.raises(ValidationError):
+        services.publish(entry, actor=cast.web)
+    with pytest.raises(ValidationError):
+        services.approve(
+            entry, actor=cast.head, step=Step.OFFICE, comment="x", classification=Classification.NOT_SECRET
+        )
+    assert Entry.objects.get(pk=entry.pk).status == Status.DRAFT
+
+
+def test_a_role_cannot_take_another_roles_step(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    with pytest.raises(PermissionDenied):
+        services.approve(
+            entry, actor=cast.leader, step=Step.OFFICE, comment="x", classification=Classification.NOT_SECRET
+        )
+
+
+def test_the_drafter_cannot_approve_their_own_item(cast, make_user, draft):
+    # A clerk who is also the leader in charge drafts an item and then tries to approve it.
+    both = make_user(cast.agency, "clerk.leader", Role.CLERK, Role.LEADER_IN_CHARGE, office=cast.office)
+    entry = services.save_draft(actor=both, agency=cast.agency, office=cast.office, values=content())
+    entry = services.submit(entry, actor=both)
+    entry = services.approve(
+        entry, actor=cast.head, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET
+    )
+    entry = services.approve(entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="同意")
+    with pytest.raises(PermissionDenied, match="起草"):
+        services.approve(entry, actor=both, step=Step.LEADER_CONFIDENTIALITY, comment="同意")
+    assert Entry.objects.get(pk=entry.pk).status == Status.LEADER_CONFIDENTIALITY
+
+
+def test_a_person_who_edited_the_draft_cannot_approve_it(cast, make_user, draft):
+    editor = make_user(cast.agency, "clerk.head", Role.CLERK, Role.OFFICE_HEAD, office=cast.office)
+    entry = draft()
+    entry = services.save_draft(
+        actor=editor, agency=cast.agency, office=cast.office, values=content(title="改过的标题"), entry=entry
+    )
+    entry = services.submit(entry, actor=cast.clerk)
+    with pytest.raises(PermissionDenied):
+        services.approve(
+            entry, actor=editor, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET
+        )
+
+
+def test_staff_of_another_agency_are_refused(cast, world, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    outsider = world.person(world.department, Role.OFFICE_HEAD)
+    with pytest.raises(PermissionDenied, match="其他机关"):
+        services.approve(
+            entry, actor=outsider, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET
+        )
+    with pytest.raises(PermissionDenied):
+        services.withdraw(entry, actor=world.person(world.department, Role.DISCLOSURE_OFFICER), reason="理由充分的撤回")
+
+
+def test_returning_with_a_reason_sends_the_item_back_and_a_changed_version_restarts(cast, draft, advance):
+    entry = advance(draft(), Step.LEADER_CONFIDENTIALITY)
+    assert entry.status == Status.DISCLOSURE_CHECK
+    with pytest.raises(ValidationError):
+        services.return_for_revision(entry, actor=cast.disclosure, step=Step.DISCLOSURE, reason="")
+    entry = services.return_for_revision(
+        entry, actor=cast.disclosure, step=Step.DISCLOSURE, reason="公开属性需再核实。"
+    )
+    assert entry.status == Status.DRAFT
+    # Unchanged and resubmitted: the earlier approvals of this very version stand.
+    entry = services.submit(entry, actor=cast.clerk)
+    assert entry.status == Status.DISCLOSURE_CHECK
+    entry = services.return_for_revision(entry, actor=cast.disclosure, step=Step.DISCLOSURE, reason="请修改概述。")
+    entry = services.save_draft(
+        actor=cast.clerk, agency=cast.agency, office=cast.office, values=content(summary="新的概述。"), entry=entry
+    )
+    assert entry.revision == 2
+    entry = services.submit(entry, actor=cast.clerk)
+    assert entry.status == Status.OFFICE_REVIEW  # a changed version starts at the office again
+    returned = entry.opinions.filter(decision=Decision.RETURN)
+    assert returned.count() == 2
+    assert returned.first().comment == "公开属性需再核实。"
+
+
+def test_only_a_draft_can_be_edited(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    with pytest.raises(ValidationError):
+        services.save_draft(
+            actor=cast.clerk, agency=cast.agency, office=cast.office, values=content(title="偷改"), entry=entry
+        )
+    assert Entry.objects.get(pk=entry.pk).title != "偷改"
+
+
+def test_not_proactive_needs_a_ground_and_a_reason(cast, draft):
+    with pytest.raises(ValidationError) as caught:
+        draft(attribute=Attribute.WITHHELD)
+    assert set(caught.value.message_dict) == {"ground", "ground_note"}
+    with pytest.raises(ValidationError) as caught:
+        draft(attribute=Attribute.WITHHELD, ground=Ground.SPECIFIC_PERSONS, ground_note="仅涉及特定对象")
+    assert "ground" in caught.value.message_dict
+    assert not Entry.objects.exists()
+
+
+def test_withheld_items_are_registered_with_their_ground_and_never_published(cast, draft, advance, client):
+    entry = advance(
+        draft(attribute=Attribute.WITHHELD, ground=Ground.ENFORCEMENT_FILE, ground_note="行政执法案卷，依法不予公开。"),
+        Step.DISCLOSURE,
+    )
+    assert entry.status == Status.REGISTERED
+    assert entry.ground == Ground.ENFORCEMENT_FILE
+    assert entry.index_number is None
+    assert entry.publish_due_on is None
+    with pytest.raises(ValidationError):
+        services.publish(entry, actor=cast.web)
+    assert AuditEvent.objects.filter(event="catalog.entry.registered", object_id=str(entry.pk)).exists()
+
+
+def test_a_secret_classification_cannot_pass_as_proactive(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    with pytest.raises(ValidationError, match="国家秘密"):
+        services.approve(entry, actor=cast.head, step=Step.OFFICE, comment="涉密", classification=Classification.SECRET)
+
+
+def test_unclear_classification_is_escalated_and_waits_for_the_authority(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    entry = services.approve(
+        entry, actor=cast.head, step=Step.OFFICE, comment="不确定", classification=Classification.UNCLEAR
+    )
+    with pytest.raises(ValidationError, match="报请主管部门"):
+        services.approve(entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="同意")
+    entry = services.escalate(entry, actor=cast.secrecy, authority="黄岩区国家保密局", comment="附图是否涉密不明确")
+    assert entry.status == Status.ESCALATED
+    with pytest.raises(ValidationError):
+        services.approve(entry, actor=cast.leader, step=Step.LEADER_CONFIDENTIALITY, comment="同意")
+    entry = services.record_authority_answer(entry, actor=cast.secrecy, secret=False, reference="黄保审〔2026〕12号")
+    assert entry.status == Status.LEADER_CONFIDENTIALITY
+    assert entry.classification == Classification.NOT_SECRET
+    answer = entry.opinions.get(step=Step.ESCALATION)
+    assert answer.data["reference"] == "黄保审〔2026〕12号"
+
+
+def test_a_secret_answer_sends_the_item_back(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    entry = services.approve(
+        entry, actor=cast.head, step=Step.OFFICE, comment="?", classification=Classification.UNCLEAR
+    )
+    entry = services.escalate(entry, actor=cast.secrecy, authority="黄岩区国家保密局", comment="请审查是否涉密")
+    entry = services.record_authority_answer(entry, actor=cast.secrecy, secret=True, reference="黄保审〔2026〕13号")
+    assert entry.status == Status.DRAFT
+    assert entry.classification == Classification.SECRET
+
+
+def test_an_expired_secret_needs_an_explicit_re_review(cast, draft):
+    entry = services.submit(draft(), actor=cast.clerk)
+    entry = services.approve(
+        entry,
+        actor=cast.head,
+        step=Step.OFFICE,
+        comment="原为秘密级，已过保密期限",
+        classification=Classification.EXPIRED_SECRET,
+    )
+    with pytest.raises(ValidationError, match="G8"):
+        services.approve(entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="同意")
+    entry = services.approve(
+        entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="已复核解密", declassification_checked=True
+    )
+    assert entry.status == Status.LEADER_CONFIDENTIALITY
+
+
+def test_a_jointly_produced_item_needs_each_co_offices_written_consent(cast, make_user, draft):
+    co_office = cast.agency.offices.exclude(pk=cast.office.pk).exclude(is_disclosure_office=True).first()
+    co_head = make_user(cast.agency, "co.head", Role.OFFICE_HEAD, office=co_office)
+    entry = services.submit(draft(co_offices=[co_office]), actor=cast.clerk)
+    with pytest.raises(ValidationError, match=co_office.name):
+        services.approve(
+            entry, actor=cast.head, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET
+        )
+    with pytest.raises(PermissionDenied):
+        services.consent(entry, actor=cast.head, office=co_office, comment="同意")  # not that office's head
+    services.consent(entry, actor=co_head, office=co_office, comment="本办同意公开。")
+    entry = services.approve(
+        entry, actor=cast.head, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET
+    )
+    assert entry.status == Status.CONFIDENTIALITY_REVIEW
+
+
+def test_the_leader_approves_routine_items_together_but_not_important_ones(cast, draft, advance):
+    routine = [advance(draft(title=f"常规事项{i}"), Step.CONFIDENTIALITY) for i in range(3)]
+    important = advance(draft(title="重要事项", is_important=True), Step.CONFIDENTIALITY)
+    with pytest.raises(ValidationError):
+        services.approve_many([*routine, important], actor=cast.leader, comment="同意")
+    assert all(Entry.objects.get(pk=e.pk).status == Status.LEADER_CONFIDENTIALITY for e in routine)  # all or none
+    assert services.approve_many(routine, actor=cast.leader, comment="同意") == 3
+    assert all(Entry.objects.get(pk=e.pk).status == Status.DISCLOSURE_CHECK for e in routine)
+
+
+def test_scheduled_publication_goes_out_when_due(cast, draft, advance):
+    entry = advance(draft(), Step.DISCLOSURE)
+    at = timezone.now() + timedelta(hours=2)
+    entry = services.publish(entry, actor=cast.web, at=at)
+    assert entry.status == Status.SCHEDULED
+    assert entry.index_number is None
+    assert services.publish_scheduled(now=timezone.now()) == 0
+    assert services.publish_scheduled(now=at + timedelta(minutes=1)) == 1
+    entry.refresh_from_db()
+    assert entry.status == Status.PUBLISHED
+    assert entry.index_number
+    assert services.publish_scheduled(now=at + timedelta(minutes=2)) == 0  # idempotent
+
+
+def test_publish_deadline_follows_the_working_day_calendar(cast, draft):
+    from datetime import date
+
+    # A6: 20 working days from formation. 2026-09-28 + 20 WD crosses National Day → 2026-10-30.
+    entry = draft(formed_on=date(2026, 9, 28))
+    assert entry.publish_due_on == date(2026, 10, 30)
+    # D4: an official document is due 1 WD after it was written: 2026-09-30 → 2026-10-08 (holiday 10-01..07).
+    entry = draft(
+        formed_on=date(2026, 9, 30),
+        written_on=date(2026, 9, 30),
+        is_official_document=True,
+        document_number="茅政〔2026〕8号",
+    )
+    assert entry.publish_due_on == date(2026, 10, 8)
