@@ -73,10 +73,10 @@ def catalog_search(request: HttpRequest, query: Query[SearchQuery]):
             {
                 "index_number": e.index_number,
                 "title": e.title,
-                "agency": e.agency.name,
+                "agency": e.agency_name,
                 "published_on": e.published_on,
-                "url": request.build_absolute_uri(e.get_absolute_url()),
-                "snippet": str(getattr(e, "snippet", "")),
+                "url": request.build_absolute_uri(e.url),
+                "snippet": str(e.snippet),
             }
             for e in entries
         ],

@@ -69,7 +69,7 @@ class IndexSequence(models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, agency__is_active=True)
+        return self.filter(status=Status.PUBLISHED)
 
     def awaiting_publication(self):
         return self.filter(status__in=UNPUBLISHED_STATUSES, publish_due_on__isnull=False)

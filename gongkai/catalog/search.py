@@ -55,8 +55,11 @@ def query_terms(raw: str) -> tuple[list[str], list[str]]:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notes.append(_("The query was shortened to its first %(n)d characters.") % {"n": MAX_QUERY_CHARS})
+    tokens = list(_jieba().cut(text))
+    if len(raw.strip()) > MAX_QUERY_CHARS and len(tokens) > 1:
+        tokens.pop()  # the cut may have split the last word: leave its fragment out
     terms: list[str] = []
-    for token in _jieba().cut(text):
+    for token in tokens:
         token = token.strip().lower()
         if token and _WORD.match(token) and token not in STOPWORDS and token not in terms:
             terms.append(token)

@@ -6,12 +6,16 @@ Public views read published entries only: anything else answers 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +24,7 @@ from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.catalog import forms as f
 from gongkai.catalog import search, services
-from gongkai.catalog.choices import Category, Classification, Status, Step
+from gongkai.catalog.choices import Category, Classification, Status, Step, Validity
 from gongkai.catalog.extract import extract_text
 from gongkai.catalog.models import Entry, EntryAttachment, Revision
 from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiting_for
@@ -391,8 +395,40 @@ def _clean_search(request) -> tuple[dict, list[str]]:
     return values, notes
 
 
+@dataclass
+class Hit:
+    """One search or browse result: only what the result list shows (no model instance)."""
+
+    index_number: str
+    title: str
+    summary: str
+    agency_name: str
+    published_on: date
+    validity: str
+    url: str
+    snippet: str = ""
+
+    @property
+    def validity_label(self) -> str:
+        return Validity(self.validity).label
+
+
+HIT_FIELDS = ("pk", "index_number", "title", "summary", "agency__name", "published_on", "validity")
+
+
+def _hits(rows, terms: list[str], bodies: dict[int, str] | None = None) -> list[Hit]:
+    prefix = reverse("catalog:item", kwargs={"index_number": "0"})[:-2]
+    hits = []
+    for pk, index_number, title, summary, agency_name, published_on, validity in rows:
+        hit = Hit(index_number, title, summary, agency_name, published_on, validity, f"{prefix}{index_number}/")
+        if terms:
+            hit.snippet = search.snippet([summary, (bodies or {}).get(pk, "")], terms)
+        hits.append(hit)
+    return hits
+
+
 def run_search(values: dict, *, agency: Agency | None = None, page_size: int = search.PAGE_SIZE):
-    """Search or browse the published catalog: (count, entries of the page, terms, notes)."""
+    """Search or browse the published catalog: (count, hits of the page, terms, notes)."""
     terms, notes = search.query_terms(values.get("q", ""))
     page = min(values.get("page") or 1, search.MAX_PAGE)
     if agency is None and values.get("agency"):
@@ -414,11 +450,12 @@ def run_search(values: dict, *, agency: Agency | None = None, page_size: int = s
                 page_size=page_size,
             )
         )
-        found = {e.pk: e for e in published_entries().filter(pk__in=result.entry_ids)}
-        entries = [found[i] for i in result.entry_ids if i in found]
-        for entry in entries:
-            entry.snippet = search.snippet([entry.summary, entry.body], terms)
-        return result.count, entries, terms, notes
+        # Published entries only: a row the index still had a moment ago but that was withdrawn
+        # in between is dropped here too.
+        rows = {r[0]: r for r in published_entries().filter(pk__in=result.entry_ids).values_list(*HIT_FIELDS)}
+        bodies = dict(Entry.objects.filter(pk__in=list(rows)).values_list("pk", "body"))
+        ordered = [rows[i] for i in result.entry_ids if i in rows]
+        return result.count, _hits(ordered, terms, bodies), terms, notes
     entries = published_entries()
     if agency:
         entries = entries.filter(agency=agency)
@@ -429,7 +466,8 @@ def run_search(values: dict, *, agency: Agency | None = None, page_size: int = s
         entries = entries.filter(published_on__year=values["year"])
     count = entries.count()
     offset = (page - 1) * page_size
-    return count, list(entries.order_by("-published_on", "-id")[offset : offset + page_size]), terms, notes
+    rows = entries.order_by("-published_on", "-id").values_list(*HIT_FIELDS)[offset : offset + page_size]
+    return count, _hits(rows, []), terms, notes
 
 
 def _pages(count: int, page: int, page_size: int = search.PAGE_SIZE) -> dict:

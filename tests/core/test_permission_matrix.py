@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
 from tests.applications.factories import make_application, make_archive, make_attachment, make_notice
+from tests.catalog.factories import make_entry, make_entry_attachment, make_import_job
 
 ALL_ROLES = list(Role)
 ANON = "anonymous"
@@ -39,6 +40,9 @@ APPLICATION_SEE_ALL = APPLICATION_READERS | {(a, Role.CONFIDENTIALITY_REVIEWER) 
 APPLICATION_WORKERS = APPLICATION_SEE_ALL | {
     (a, r) for a in ("own", "district") for r in (Role.CLERK, Role.OFFICE_HEAD)
 }
+
+CATALOG_WORKERS = APPLICATION_WORKERS | {(a, Role.WEB_ADMINISTRATOR) for a in ("own", "district")}
+CLERKS = {("own", Role.CLERK), ("district", Role.CLERK)}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -92,6 +96,35 @@ EXPECTED = {
     "api:workdays_between_view": (ANON, 200, "query-between"),
     "api:workdays_info": (ANON, 200, "query-info"),
     "api:api-root": (ANON, 404, None),  # ninja's root has no operation: an empty 404
+    # The catalog: public pages show published items only
+    "catalog:index": (ANON, 200, None),
+    "catalog:agency-catalog": (ANON, 200, "agency"),
+    "catalog:item": (ANON, 200, "catalog-item"),
+    "catalog:attachment": (ANON, 200, "catalog-attachment"),
+    "catalog:feed": (ANON, 200, None),
+    "catalog:sitemap": (ANON, 200, None),
+    "api:catalog_search": (ANON, 200, "query-catalog"),
+    "api:catalog_item": (ANON, 200, "api-catalog-item"),
+    # Staff catalog work: the review chain's roles; an item of the clerk's office is seen by all
+    "catalog:staff-list": (CATALOG_WORKERS, 200, "own-agency"),
+    "catalog:staff-detail": (CATALOG_WORKERS, 200, "own-catalog-entry"),
+    "catalog:staff-action": (CATALOG_WORKERS, 405, "own-catalog-entry"),  # POST only
+    "catalog:staff-version": (CATALOG_WORKERS, 200, "own-catalog-version"),
+    "catalog:staff-attachment": (CATALOG_WORKERS, 200, "own-catalog-attachment"),
+    "catalog:staff-create": (CLERKS, 200, "own-agency"),
+    "catalog:staff-edit": (CLERKS, 200, "own-catalog-entry"),
+    "catalog:staff-leader-queue": (
+        {("own", Role.LEADER_IN_CHARGE), ("district", Role.LEADER_IN_CHARGE)},
+        200,
+        "own-agency",
+    ),
+    "catalog:staff-import": (OFFICERS, 200, "own-agency"),
+    "catalog:staff-import-status": (OFFICERS, 200, "own-import-job"),
+    "catalog:staff-export": (
+        OFFICERS | {("own", Role.WEB_ADMINISTRATOR), ("district", Role.WEB_ADMINISTRATOR)},
+        200,
+        "own-agency",
+    ),
 }
 
 
@@ -104,6 +137,22 @@ def test_every_url_is_classified_in_the_policy_table():
 
 def build_url(name, kind, agency, member):
     query = {}
+    if kind in ("catalog-item", "api-catalog-item", "catalog-attachment"):
+        entry = make_entry(agency, status="published")
+        if kind == "catalog-attachment":
+            return reverse(name, args=[make_entry_attachment(entry).pk]), query
+        return reverse(name, kwargs={"index_number": entry.index_number}), query
+    if kind in ("own-catalog-entry", "own-catalog-version", "own-catalog-attachment"):
+        entry = make_entry(agency)
+        if kind == "own-catalog-version":
+            return reverse(name, args=[agency.slug, entry.pk, 1]), query
+        if kind == "own-catalog-attachment":
+            return reverse(name, args=[agency.slug, make_entry_attachment(entry).pk]), query
+        return reverse(name, args=[agency.slug, entry.pk]), query
+    if kind == "own-import-job":
+        return reverse(name, args=[agency.slug, make_import_job(agency).pk]), query
+    if kind == "query-catalog":
+        return reverse(name), {"q": "宅基地审批"}
     if kind == "own-agency-template":
         return reverse(name, args=[agency.slug, "receipt"]), query
     if kind == "own-attachment":
