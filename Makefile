@@ -42,5 +42,6 @@ check: setup
 
 ## make messages: extract new msgids into locale/zh_Hans (needs GNU gettext), then translate them
 messages: setup
-	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var
+	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=bench
+	@$(PY) scripts/fill_translations.py --list | sed 's/^/untranslated: /'
 	@$(PY) scripts/compile_translations.py

@@ -164,6 +164,9 @@ AGENCY_CONTACT_FIELDS = (
     "acceptance_phone",
     "supervision_phone",
     "website",
+    # The catalog's index numbers (issue 3): provinces change the format, so it is a setting.
+    "index_prefix",
+    "index_template",
 )
 
 

@@ -29,7 +29,7 @@ from gongkai.accounts.services import (
     update_agency_contact,
 )
 from gongkai.applications.selectors import application_deadline_counts
-from gongkai.core.access import APPLICATION_READERS, user_roles
+from gongkai.core.access import APPLICATION_READERS, CATALOG_WORKERS, user_roles
 from gongkai.core.calendar import missing_next_year
 from gongkai.core.models import AuditEvent
 
@@ -69,10 +69,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     application_counts = None
     if APPLICATION_READERS & roles:
         application_counts = application_deadline_counts(request.user.agency, timezone.localdate())
+    catalog_counts = None
+    if CATALOG_WORKERS & roles:
+        from gongkai.catalog.selectors import deadline_counts
+
+        catalog_counts = deadline_counts(request.user)
     return render(
         request,
         "accounts/dashboard.html",
-        {"assignments": assignments, "warn_year": warn_year, "roles": roles, "application_counts": application_counts},
+        {
+            "assignments": assignments,
+            "warn_year": warn_year,
+            "roles": roles,
+            "application_counts": application_counts,
+            "catalog_counts": catalog_counts,
+        },
     )
 
 
