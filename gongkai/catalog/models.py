@@ -90,7 +90,7 @@ class Entry(models.Model):
 
     index_number = models.CharField(_("index number"), max_length=80, unique=True, null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    document_number = models.CharField(_("issuing number (文号)"), max_length=80, blank=True)
     written_on = models.DateField(_("date written"), null=True, blank=True)
     formed_on = models.DateField(_("date formed or changed"))
     is_official_document = models.BooleanField(_("official document"), default=False)

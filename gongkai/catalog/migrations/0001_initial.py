@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('revision', models.PositiveIntegerField(default=0, verbose_name='version')),
                 ('index_number', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='index number')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('document_number', models.CharField(blank=True, max_length=80, verbose_name='document number')),
+                ('document_number', models.CharField(blank=True, max_length=80, verbose_name='issuing number (文号)')),
                 ('written_on', models.DateField(blank=True, null=True, verbose_name='date written')),
                 ('formed_on', models.DateField(verbose_name='date formed or changed')),
                 ('is_official_document', models.BooleanField(default=False, verbose_name='official document')),
