@@ -280,8 +280,8 @@ APPLICATION_MIN_FILL_SECONDS = envint("APPLICATION_MIN_FILL_SECONDS", 5)
 APPLICATION_LIMIT_PER_IP_HOUR = envint("APPLICATION_LIMIT_PER_IP_HOUR", 3)
 APPLICATION_LIMIT_PER_ID_DAY = envint("APPLICATION_LIMIT_PER_ID_DAY", 3)
 
-# The catalog (issue 3). Relevance is computed over the newest N matches of a query; the rest
-# follow newest first (docs/decisions/0012-catalog-search.md). Attachments of catalog entries:
-CATALOG_RANK_WINDOW = envint("CATALOG_RANK_WINDOW", 2000)
+# The catalog (issue 3). Its search index is derived from the database and lives on local disk
+# (docs/decisions/0012-catalog-search.md); each application server keeps its own copy.
+CATALOG_SEARCH_INDEX_DIR = Path(envstr("CATALOG_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index")))
 CATALOG_ATTACHMENT_MAX_MB = envint("CATALOG_ATTACHMENT_MAX_MB", 20)
 CATALOG_IMPORT_MAX_ROWS = envint("CATALOG_IMPORT_MAX_ROWS", 5000)

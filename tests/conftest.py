@@ -21,6 +21,7 @@ STRONG_PASSWORD = "Gongkai-Test-2026!"
 def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.CATALOG_SEARCH_INDEX_DIR = tmp_path / "search-index"  # the database rolls back; so must the index
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters must not leak from one test into the next

@@ -231,31 +231,38 @@ class EntryAttachment(models.Model):
         return self.name
 
 
-class SearchDocument(models.Model):
-    """The search index row of one published entry (docs/decisions/0012-catalog-search.md).
+class SearchState(models.Model):
+    """One row: the generation of the public catalog, advanced (under its row lock) by every
+    change that the search index must follow. Locking it orders those changes' commits, so an
+    index that has applied generation N has seen every change up to N."""
 
-    ``id`` is the sort key ``published_on.toordinal() * 10**9 + entry_id`` so that "newest first"
-    is the index's own order. Text columns hold rjieba-segmented text. On SQLite an FTS5 table
-    (``catalog_fts``) follows this table through triggers; on PostgreSQL a generated ``tsv``
-    column with a GIN index does. Both are created by migration 0002.
-    """
-
-    id = models.BigIntegerField(primary_key=True)
-    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="search_document")
-    agency_id_value = models.IntegerField(db_column="agency_id")
-    category = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    validity = models.CharField(max_length=20)
-    title = models.TextField()
-    summary = models.TextField()
-    body = models.TextField()
-    facets = models.TextField()
-
-    class Meta:
-        indexes = [models.Index(fields=["agency_id_value", "id"], name="searchdoc_agency_sort")]
+    generation = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return str(self.entry_id)
+        return str(self.generation)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+    @classmethod
+    def advance(cls) -> int:
+        cls.objects.get_or_create(pk=1)
+        state = cls.objects.select_for_update().get(pk=1)
+        state.generation += 1
+        state.save(update_fields=["generation"])
+        return state.generation
+
+
+class SearchChange(models.Model):
+    """An entry whose public state changed at ``generation`` (the search index's change log)."""
+
+    generation = models.BigIntegerField(unique=True)
+    entry_id = models.IntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.generation}: {self.entry_id}"
 
 
 class ImportJob(models.Model):
