@@ -46,6 +46,8 @@ def setup_django(entries: int) -> str:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / f'catalog-{entries}.sqlite3'}"
+    database = os.environ["DATABASE_URL"].split("/")[-1].split(".")[0] or "db"
+    os.environ.setdefault("CATALOG_SEARCH_INDEX_DIR", str(BENCH_DIR / f"index-{database}-{entries}"))
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")

@@ -63,7 +63,7 @@ def title(rng: random.Random, category: str, year: int) -> str:
     forms = [
         f"{place}关于{topic}的{kind}",
         f"关于印发《{place}{year}年{topic}{kind}》的通知",
-        f"{place}{year}年{topic}情况公示",
+        f"{place}{year}年{topic}" if topic.endswith(("公示", "公告")) else f"{place}{year}年{topic}情况公示",
         f"{place}人民政府关于做好{topic}工作的{kind}",
     ]
     return rng.choice(forms)

@@ -136,7 +136,14 @@ class Engine:
         target = SearchState.current()
         self.index  # noqa: B018  opens or creates the index
         self._reload_if_changed()
-        if self._state()["generation"] >= target:
+        applied = self._state()["generation"]
+        if applied > target:
+            # Ahead of the database: this index was built from another database (a restored
+            # backup, a copied directory). Rebuild it from this one.
+            logger.warning("search index ahead of the database (%s > %s): rebuilding", applied, target)
+            self.rebuild()
+            return target
+        if applied == target:
             return target
         with self._writer_lock():
             applied = self._state()["generation"]

@@ -70,6 +70,7 @@ def test_concurrent_publication_on_sqlite_gives_unique_contiguous_numbers(tmp_pa
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": f"sqlite:///{database}",
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "CATALOG_SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
     }
 
     def run(*args):
@@ -98,6 +99,14 @@ def test_concurrent_publication_on_sqlite_gives_unique_contiguous_numbers(tmp_pa
         numbers = [n for (n,) in db.execute("SELECT index_number FROM catalog_entry WHERE status = 'published'")]
     serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert serials == list(range(1, 25))
+    # Every publishing process updated the one shared search index under its file lock.
+    check = run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from gongkai.catalog import search; print(search.search(search.SearchRequest(terms=['并发'])).count)",
+    )
+    assert check.strip().splitlines()[-1] == "24"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -214,3 +214,33 @@ def test_rebuilding_the_index_restores_it_and_shows_progress(client, catalog, se
     call_command("rebuild_search_index", stdout=out)
     assert found(client, q="宅基地审批")["count"] == 3
     assert "4/4" in out.getvalue()
+
+
+def test_another_worker_sees_publication_and_withdrawal_at_its_next_search(world, settings):
+    """Each web worker has its own engine object on the shared index; changes reach it through
+    the database's change log before it answers (no stale results after a withdrawal)."""
+    from pathlib import Path
+
+    from gongkai.catalog.engine import Engine
+
+    other_worker = Engine(Path(settings.CATALOG_SEARCH_INDEX_DIR))
+    query = search.build_query(other_worker.schema, search.SearchRequest(terms=["宅基地"]))
+    assert other_worker.searcher().search(query, 10).count == 0
+    entry = make_entry(world.township, status="published", title="宅基地审批公告")
+    assert other_worker.searcher().search(query, 10).count == 1
+    services.withdraw(entry, actor=world.person(world.township, "web_administrator"), reason="内容有误，予以撤回。")
+    assert other_worker.searcher().search(query, 10).count == 0
+
+
+def test_an_index_from_another_database_is_rebuilt(client, catalog, settings):
+    """A copied or restored index directory that is ahead of this database is not trusted."""
+    import json
+
+    from gongkai.catalog.engine import STATE_FILE, engine
+
+    assert found(client, q="宅基地审批")["count"] == 3
+    state = settings.CATALOG_SEARCH_INDEX_DIR / STATE_FILE
+    state.write_text(json.dumps({"generation": 10**6, "schema": 1}))
+    engine()._state_seen = None
+    assert found(client, q="宅基地审批")["count"] == 3
+    assert json.loads(state.read_text())["generation"] < 10**6
