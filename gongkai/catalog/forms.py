@@ -212,3 +212,22 @@ class SearchForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("spreadsheet (XLSX or CSV)"))
+
+
+class SubCategoryForm(forms.ModelForm):
+    class Meta:
+        model = SubCategory
+        fields = ["category", "name"]
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["category"].choices = category_choices(agency)
+
+    def clean(self):
+        data = super().clean()
+        if SubCategory.objects.filter(
+            agency=self.agency, category=data.get("category"), name=data.get("name")
+        ).exists():
+            raise ValidationError(_("This sub-category already exists."))
+        return data

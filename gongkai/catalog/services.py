@@ -33,7 +33,7 @@ from gongkai.catalog.choices import (
     Step,
     Validity,
 )
-from gongkai.catalog.models import Entry, EntryAttachment, IndexSequence, Opinion, Revision
+from gongkai.catalog.models import Entry, EntryAttachment, IndexSequence, Opinion, Revision, SubCategory
 from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import due_date
@@ -691,3 +691,15 @@ def start_correction(entry: Entry, *, actor) -> Entry:
         values=values,
         co_offices=list(original.co_offices.all()),
     )
+
+
+@transaction.atomic
+def add_subcategory(*, actor, agency: Agency, category: str, name: str) -> SubCategory:
+    """An agency-defined sub-category (A4), added by its disclosure office."""
+    if actor.agency_id != agency.pk or Role.DISCLOSURE_OFFICER not in user_roles(actor):
+        raise PermissionDenied(_("Only the disclosure office keeps the sub-categories."))
+    subcategory = SubCategory.objects.create(agency=agency, category=category, name=name.strip())
+    record_event(
+        "catalog.subcategory.created", actor=actor, obj=subcategory, agency=agency, data={"category": category}
+    )
+    return subcategory

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_version, name="staff-version"),
     path("staff/<slug:agency_slug>/catalog/files/<int:pk>/", views.staff_attachment, name="staff-attachment"),
     path("staff/<slug:agency_slug>/catalog/leader-queue/", views.staff_leader_queue, name="staff-leader-queue"),
+    path("staff/<slug:agency_slug>/catalog/subcategories/", views.staff_subcategories, name="staff-subcategories"),
     path("staff/<slug:agency_slug>/catalog/import/", bulk.import_view, name="staff-import"),
     path("staff/<slug:agency_slug>/catalog/import/<int:pk>/", bulk.import_status, name="staff-import-status"),
     path("staff/<slug:agency_slug>/catalog/export.xlsx", bulk.export_view, name="staff-export"),

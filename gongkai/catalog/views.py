@@ -26,7 +26,7 @@ from gongkai.catalog import forms as f
 from gongkai.catalog import search, services
 from gongkai.catalog.choices import Category, Classification, Status, Step, Validity
 from gongkai.catalog.extract import extract_text
-from gongkai.catalog.models import Entry, EntryAttachment, Revision
+from gongkai.catalog.models import Entry, EntryAttachment, Revision, SubCategory
 from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiting_for
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import explain
@@ -530,3 +530,21 @@ def public_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """A published item's attachment; drafts', withdrawn and registered items' files are 404."""
     attachment = get_object_or_404(EntryAttachment, pk=pk, entry__in=published_entries())
     return _serve(attachment)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_subcategories(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    """The agency's own sub-categories under the subject categories (A4), kept by the disclosure
+    office; drafters choose them on the entry form."""
+    agency = _agency(request, agency_slug)
+    form = f.SubCategoryForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        services.add_subcategory(
+            actor=request.user, agency=agency, category=form.cleaned_data["category"], name=form.cleaned_data["name"]
+        )
+        messages.success(request, _("The sub-category was added."))
+        return redirect("catalog:staff-subcategories", agency_slug=agency.slug)
+    subcategories = SubCategory.objects.filter(agency=agency).order_by("category", "name")
+    return render(
+        request, "catalog/staff_subcategories.html", {"agency": agency, "form": form, "subcategories": subcategories}
+    )

@@ -108,6 +108,7 @@ URL_ACCESS: dict[str, Access] = {
     "catalog:staff-create": roles(Role.CLERK, agency_kwarg="agency_slug"),
     "catalog:staff-edit": roles(Role.CLERK, agency_kwarg="agency_slug"),
     "catalog:staff-leader-queue": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),
+    "catalog:staff-subcategories": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "catalog:staff-import": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "catalog:staff-import-status": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "catalog:staff-export": roles(Role.DISCLOSURE_OFFICER, Role.WEB_ADMINISTRATOR, agency_kwarg="agency_slug"),

@@ -62,4 +62,5 @@ EVENT_LABELS = {
     "catalog.import.refused": _("Catalog import refused"),
     "catalog.import.completed": _("Catalog imported"),
     "catalog.catalog.exported": _("Catalog exported"),
+    "catalog.subcategory.created": _("Sub-category added"),
 }

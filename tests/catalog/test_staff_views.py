@@ -159,3 +159,19 @@ def test_after_publication_actions_need_a_reason(client, cast, published, action
     response = act(client, entry, action=action, reason="", validity="repealed")
     assert "理由" in response.content.decode()
     assert Entry.objects.get(pk=entry.pk).status == Status.PUBLISHED
+
+
+def test_the_disclosure_office_adds_sub_categories_that_drafters_then_choose(client, cast):
+    from gongkai.catalog.models import SubCategory
+
+    client.force_login(cast.disclosure)
+    url = reverse("catalog:staff-subcategories", args=["maoshe"])
+    client.post(url, {"category": "a21_homestead", "name": "审批结果公示"})
+    again = client.post(url, {"category": "a21_homestead", "name": "审批结果公示"})
+    assert "该子分类已存在" in again.content.decode()
+    sub = SubCategory.objects.get()
+    client.force_login(cast.clerk)
+    form = client.get(reverse("catalog:staff-create", args=["maoshe"])).content.decode()
+    assert "审批结果公示" in form
+    client.post(reverse("catalog:staff-create", args=["maoshe"]), form_data(subcategory=sub.pk))
+    assert Entry.objects.get().subcategory == sub

@@ -119,6 +119,7 @@ EXPECTED = {
         "own-agency",
     ),
     "catalog:staff-import": (OFFICERS, 200, "own-agency"),
+    "catalog:staff-subcategories": (OFFICERS, 200, "own-agency"),
     "catalog:staff-import-status": (OFFICERS, 200, "own-import-job"),
     "catalog:staff-export": (
         OFFICERS | {("own", Role.WEB_ADMINISTRATOR), ("district", Role.WEB_ADMINISTRATOR)},
