@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 logger = logging.getLogger(__name__)
 MAX_TEXT = 200_000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def extract_text(kind: str, data: bytes) -> str:
@@ -26,7 +28,9 @@ def extract_text(kind: str, data: bytes) -> str:
     except Exception:  # noqa: BLE001  a damaged or unusual file: keep it, without its text
         logger.warning("could not read the text of a %s attachment", kind)
         return ""
-    return text[:MAX_TEXT]
+    # pypdf returns a NUL before each character of some CID fonts (fpdf2's, for one); other
+    # control characters become spaces. PostgreSQL refuses NUL in text anyway.
+    return CONTROL.sub(" ", text.replace("\x00", "")[:MAX_TEXT])
 
 
 def _pdf(data: bytes) -> str:

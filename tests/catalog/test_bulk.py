@@ -145,3 +145,19 @@ def test_export_writes_the_import_columns_as_text(officer_client, world):
     assert header[: len(HEADERS)] == HEADERS
     title = sheet.cell(row=2, column=2).value
     assert title.startswith("'=")  # never a formula (WEB-04)
+
+
+def test_attachment_text_is_extracted_from_a_real_pdf_without_control_characters():
+    from datetime import date
+
+    from gongkai.applications.documents import Letter, render_pdf
+    from gongkai.catalog.extract import extract_text
+
+    pdf = render_pdf(
+        Letter(
+            "茅畲乡人民政府", "茅政〔2026〕1号", "宅基地审批通知", "各村", ("宅基地审批材料清单。",), date(2026, 11, 2)
+        )
+    )
+    text = extract_text("pdf", pdf)
+    assert "宅基地审批" in text.replace("\n", "")
+    assert not any(ord(c) < 32 and c not in "\n\t\r" for c in text)
