@@ -97,10 +97,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite (WAL) is the embedded default; PostgreSQL is production. IMMEDIATE transactions make
 # SQLite writers queue instead of failing with "database is locked" (security.md, note 2).
+# A PostgreSQL connection is kept for a minute (checked before reuse) instead of being opened for
+# every request, which costs about 5 ms (docs/performance.md); SQLite opens cheaply.
+_DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongkai.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongkai.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60 if _DATABASE_URL.startswith("postgres") else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

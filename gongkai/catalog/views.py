@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -26,7 +27,7 @@ from gongkai.catalog import forms as f
 from gongkai.catalog import search, services
 from gongkai.catalog.choices import Category, Classification, Status, Step, Validity
 from gongkai.catalog.extract import extract_text
-from gongkai.catalog.models import Entry, EntryAttachment, Revision, SubCategory
+from gongkai.catalog.models import Entry, EntryAttachment, Revision, SearchState, SubCategory
 from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiting_for
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import explain
@@ -475,6 +476,18 @@ def _pages(count: int, page: int, page_size: int = search.PAGE_SIZE) -> dict:
     }
 
 
+def category_counts(agency: Agency | None) -> list[dict]:
+    """Published items per subject category, cached until the public catalog next changes (a
+    GROUP BY over a large catalog is too slow for every page view)."""
+    key = f"catalog:category-counts:{agency.pk if agency else 'all'}:{SearchState.current()}"
+    counts = cache.get(key)
+    if counts is None:
+        entries = published_entries().filter(**({"agency": agency} if agency else {}))
+        counts = list(entries.values("category").annotate(n=Count("id")))
+        cache.set(key, counts, 24 * 3600)
+    return counts
+
+
 @require_http_methods(["GET"])
 def catalog_index(request: HttpRequest, agency_slug: str | None = None) -> HttpResponse:
     """Browse and search the published catalog (A7; art. 12), for the district or one agency."""
@@ -483,9 +496,7 @@ def catalog_index(request: HttpRequest, agency_slug: str | None = None) -> HttpR
     count, entries, terms, more_notes = run_search(values, agency=agency)
     query = request.GET.copy()
     query.pop("page", None)
-    categories = (
-        published_entries().filter(**({"agency": agency} if agency else {})).values("category").annotate(n=Count("id"))
-    )
+    categories = category_counts(agency)
     labels = dict(Category.choices)
     return render(
         request,

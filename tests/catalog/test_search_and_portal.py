@@ -244,3 +244,13 @@ def test_an_index_from_another_database_is_rebuilt(client, catalog, settings):
     engine()._state_seen = None
     assert found(client, q="宅基地审批")["count"] == 3
     assert json.loads(state.read_text())["generation"] < 10**6
+
+
+def test_category_counts_follow_publication(client, world, catalog):
+    page = client.get(reverse("catalog:index")).content.decode()
+    assert '宅基地使用审核</a> <span class="muted">(4)</span>' in page
+    services.withdraw(
+        catalog["title"], actor=world.person(world.township, "web_administrator"), reason="内容有误，撤回。"
+    )
+    page = client.get(reverse("catalog:index")).content.decode()
+    assert '宅基地使用审核</a> <span class="muted">(3)</span>' in page
