@@ -303,3 +303,22 @@ def test_publish_deadline_follows_the_working_day_calendar(cast, draft):
         document_number="茅政〔2026〕8号",
     )
     assert entry.publish_due_on == date(2026, 10, 8)
+
+
+def test_the_daily_sweep_reminds_the_next_actor_once(cast, draft, mailoutbox, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from gongkai.catalog.services import sweep_publish_deadlines
+
+    late = services.submit(draft(title="宅基地公示事项", formed_on=date(2026, 9, 28)), actor=cast.clerk)  # due 10-30
+    draft(title="尚未到期事项", formed_on=date(2026, 11, 27))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_publish_deadlines(today=date(2026, 11, 30)) == 1
+        assert sweep_publish_deadlines(today=date(2026, 11, 30)) == 0  # once
+    message = mailoutbox[0]
+    assert message.subject == "逾期未公开：“宅基地公示事项”应于 2026-10-30 前公开"
+    assert {m.to[0] for m in mailoutbox} == {cast.head.email, cast.disclosure.email}
+    assert {m.subject for m in mailoutbox} == {message.subject}
+    assert "科室负责人定密审核" in message.body
+    services.approve(late, actor=cast.head, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET)
+    assert sweep_publish_deadlines(today=date(2026, 11, 30)) == 0  # same threshold and date: already told
