@@ -211,6 +211,11 @@ class Opinion(models.Model):
     def __str__(self) -> str:
         return f"{self.entry_id} {self.step} {self.decision}"
 
+    def get_data_display(self) -> str:
+        """The classification recorded with the opinion, as a label followed by "；"."""
+        code = self.data.get("classification")
+        return f"{Classification(code).label}；" if code in Classification.values else ""
+
 
 class EntryAttachment(models.Model):
     """A file of the entry (PDF, DOCX, XLSX, image), stored privately; served only when published."""

@@ -21,6 +21,9 @@ urlpatterns = [
     path("staff/<slug:agency_slug>/catalog/<int:pk>/edit/", views.staff_edit, name="staff-edit"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/action/", views.staff_action, name="staff-action"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_version, name="staff-version"),
+    path(
+        "staff/<slug:agency_slug>/catalog/<int:pk>/review-form.pdf", views.staff_review_form, name="staff-review-form"
+    ),
     path("staff/<slug:agency_slug>/catalog/files/<int:pk>/", views.staff_attachment, name="staff-attachment"),
     path("staff/<slug:agency_slug>/catalog/leader-queue/", views.staff_leader_queue, name="staff-leader-queue"),
     path("staff/<slug:agency_slug>/catalog/subcategories/", views.staff_subcategories, name="staff-subcategories"),

@@ -559,3 +559,14 @@ def staff_subcategories(request: HttpRequest, agency_slug: str) -> HttpResponse:
     return render(
         request, "catalog/staff_subcategories.html", {"agency": agency, "form": form, "subcategories": subcategories}
     )
+
+
+@require_http_methods(["GET"])
+def staff_review_form(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    """The 保密审查表 of an escalated item (G7), to send to the competent authority."""
+    from gongkai.catalog.documents import render_review_form
+
+    entry = _entry(request, agency_slug, pk)
+    if not entry.escalated_to:
+        raise Http404
+    return download_response(render_review_form(entry), content_type="application/pdf", filename="保密审查表.pdf")

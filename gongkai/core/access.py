@@ -105,6 +105,7 @@ URL_ACCESS: dict[str, Access] = {
     "catalog:staff-action": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
     "catalog:staff-version": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
     "catalog:staff-attachment": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
+    "catalog:staff-review-form": roles(*CATALOG_WORKERS, agency_kwarg="agency_slug"),
     "catalog:staff-create": roles(Role.CLERK, agency_kwarg="agency_slug"),
     "catalog:staff-edit": roles(Role.CLERK, agency_kwarg="agency_slug"),
     "catalog:staff-leader-queue": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.accounts.choices import Role
@@ -322,3 +323,29 @@ def test_the_daily_sweep_reminds_the_next_actor_once(cast, draft, mailoutbox, dj
     assert "科室负责人定密审核" in message.body
     services.approve(late, actor=cast.head, step=Step.OFFICE, comment="同意", classification=Classification.NOT_SECRET)
     assert sweep_publish_deadlines(today=date(2026, 11, 30)) == 0  # same threshold and date: already told
+
+
+def test_the_escalated_item_has_a_review_form_with_the_recorded_opinions(client, cast, draft):
+    import io
+
+    from pypdf import PdfReader
+
+    entry = services.submit(draft(title="土地征收成片开发方案"), actor=cast.clerk)
+    services.approve(entry, actor=cast.head, step=Step.OFFICE, comment="附图涉密性不明", classification="unclear")
+    services.escalate(entry, actor=cast.secrecy, authority="黄岩区国家保密局", comment="请审查附图是否涉密")
+    client.force_login(cast.secrecy)
+    page = client.get(entry.get_staff_url()).content.decode()
+    assert "保密审查表" in page
+    response = client.get(reverse("catalog:staff-review-form", args=["maoshe", entry.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "")
+    for expected in (
+        "政府信息公开保密审查表",
+        "土地征收成片开发方案",
+        "附图涉密性不明",
+        "请审查附图是否涉密",
+        "黄岩区国家保密局",
+    ):
+        assert expected in text.replace(" ", "").replace("\n", ""), expected

@@ -111,6 +111,7 @@ EXPECTED = {
     "catalog:staff-action": (CATALOG_WORKERS, 405, "own-catalog-entry"),  # POST only
     "catalog:staff-version": (CATALOG_WORKERS, 200, "own-catalog-version"),
     "catalog:staff-attachment": (CATALOG_WORKERS, 200, "own-catalog-attachment"),
+    "catalog:staff-review-form": (CATALOG_WORKERS, 200, "own-catalog-escalated"),
     "catalog:staff-create": (CLERKS, 200, "own-agency"),
     "catalog:staff-edit": (CLERKS, 200, "own-catalog-entry"),
     "catalog:staff-leader-queue": (
@@ -143,8 +144,8 @@ def build_url(name, kind, agency, member):
         if kind == "catalog-attachment":
             return reverse(name, args=[make_entry_attachment(entry).pk]), query
         return reverse(name, kwargs={"index_number": entry.index_number}), query
-    if kind in ("own-catalog-entry", "own-catalog-version", "own-catalog-attachment"):
-        entry = make_entry(agency)
+    if kind in ("own-catalog-entry", "own-catalog-version", "own-catalog-attachment", "own-catalog-escalated"):
+        entry = make_entry(agency, **({"escalated_to": "区国家保密局"} if kind == "own-catalog-escalated" else {}))
         if kind == "own-catalog-version":
             return reverse(name, args=[agency.slug, entry.pk, 1]), query
         if kind == "own-catalog-attachment":
