@@ -30,6 +30,7 @@ from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import get_calendar
+from gongkai.core.sequences import next_in_sequence
 
 HANDLER_ROLES = frozenset({Role.DISCLOSURE_OFFICER})
 # Seed E4: the leader in charge approves an extension (art. 33: the disclosure office's head).
@@ -121,16 +122,7 @@ class Submission:
 
 def _next_number(agency: Agency, year: int) -> str:
     """The next number of the agency's year, from a row locked until the transaction ends."""
-    if not NumberSequence.objects.filter(agency=agency, year=year).exists():
-        try:
-            with transaction.atomic():  # a savepoint: losing the race to create the row is fine
-                NumberSequence.objects.create(agency=agency, year=year)
-        except IntegrityError:
-            pass
-    sequence = NumberSequence.objects.select_for_update().get(agency=agency, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{agency.slug.upper()}-{year}-{sequence.last:05d}"
+    return f"{agency.slug.upper()}-{year}-{next_in_sequence(NumberSequence, agency=agency, year=year):05d}"
 
 
 APPLICANT_FIELDS = (

@@ -109,6 +109,21 @@ class EntryForm(forms.ModelForm):
         else:
             self.fields["channels"].initial = [Channel.WEBSITE]
 
+    def clean(self):
+        """The service's checks, shown on their fields (the model constraint behind them would
+        otherwise only say that a constraint failed)."""
+        from gongkai.catalog.services import clean_content
+
+        data = super().clean()
+        values = {**data, "related_to": data.get("related_index_number")}
+        try:
+            clean_content(self.agency, values)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return data
+
     def clean_related_index_number(self):
         number = self.cleaned_data["related_index_number"].strip()
         if not number:

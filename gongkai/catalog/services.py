@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,7 @@ from gongkai.catalog.models import Entry, EntryAttachment, IndexSequence, Opinio
 from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import due_date, explain
+from gongkai.core.sequences import next_in_sequence
 
 
 class ReviewError(ValidationError):
@@ -553,23 +554,13 @@ def approve_many(entries: list[Entry], *, actor, comment: str) -> int:
 
 
 def _allocate_index_number(agency: Agency, year: int) -> str:
-    """The next index number of the agency's year, from a row locked until commit (never reused)."""
-    if not IndexSequence.objects.filter(agency=agency, year=year).exists():
-        try:
-            with transaction.atomic():
-                IndexSequence.objects.create(agency=agency, year=year)
-        except IntegrityError:
-            pass
-    sequence = IndexSequence.objects.select_for_update().get(agency=agency, year=year)
+    """The next index number of the agency's year, from a row locked until commit. A number
+    already taken (an imported catalog) is skipped; none is ever reused."""
     while True:
-        sequence.last += 1
-        number = render_index_template(
-            agency.index_template, prefix=agency.index_prefix, year=year, serial=sequence.last
-        )
+        serial = next_in_sequence(IndexSequence, agency=agency, year=year)
+        number = render_index_template(agency.index_template, prefix=agency.index_prefix, year=year, serial=serial)
         if not Entry.objects.filter(index_number=number).exists():
-            break
-    sequence.save(update_fields=["last"])
-    return number
+            return number
 
 
 def _publish_now(entry: Entry, actor, *, now: datetime | None = None) -> None:

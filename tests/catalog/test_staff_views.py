@@ -107,7 +107,12 @@ def test_the_form_shows_chinese_errors_and_saves_nothing(client, cast):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "这个字段是必填项" in page or "此字段为必填项" in page or "必填" in page
+    assert page.count('class="error" role="alert">这个字段是必填项。') == 2  # title and summary
+    assert Entry.objects.count() == 0
+    response = client.post(reverse("catalog:staff-create", args=["maoshe"]), form_data(attribute="withheld"))
+    page = response.content.decode()
+    assert "不予主动公开的信息须注明依据（D1）" in page
+    assert "请用一句话说明不予主动公开的理由（D1）" in page
     assert Entry.objects.count() == 0
 
 
