@@ -276,6 +276,10 @@ DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
 # permission-checked views (security.md FILE-02).
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # FILE-01: no form takes more than a few files
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Backups (security.md REL-05, docs/operations.md): where `manage.py backup` writes, and the key
+# (32 bytes, base64) that seals each backup with AES-256-GCM; keep the key away from the backups.
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_ENCRYPTION_KEY = envstr("BACKUP_ENCRYPTION_KEY")
 # Whether the time between a fee notice and payment is excluded from the reply period is not
 # verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).
 APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)

@@ -12,3 +12,8 @@ class ApplicationsConfig(AppConfig):
         from gongkai.core.calendar import register_deadline_recomputer
 
         register_deadline_recomputer("applications.reply_due", recompute_open_deadlines)
+
+        from gongkai.applications.selectors import stored_files
+        from gongkai.core.backup import register_stored_files
+
+        register_stored_files("applications", stored_files)

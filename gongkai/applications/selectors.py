@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from gongkai.accounts.models import Agency
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, ApplicationArchive, Attachment, Notice
 from gongkai.core.calendar import due_date
 
 
@@ -33,3 +33,18 @@ def applications_visible_to(user, queryset=None):
         return queryset
     offices = user.role_assignments.exclude(office=None).values_list("office_id", flat=True)
     return queryset.filter(assigned_office_id__in=list(offices))
+
+
+def stored_files():
+    """(folder, stored name, SHA-256) of every private file the applications' rows refer to: identity
+    proofs and scanned letters, frozen notices, archive packages (checked after a restore, FILE-04)."""
+
+    for name, sha256 in Attachment.objects.values_list("stored_name", "sha256").iterator():
+        yield "attachments", name, sha256
+    for pdf, pdf_sha, docx, docx_sha in Notice.objects.values_list(
+        "pdf_name", "pdf_sha256", "docx_name", "docx_sha256"
+    ).iterator():
+        yield "notices", pdf, pdf_sha
+        yield "notices", docx, docx_sha
+    for name, sha256 in ApplicationArchive.objects.values_list("file_name", "sha256").iterator():
+        yield "archives", name, sha256

@@ -12,3 +12,8 @@ class CatalogConfig(AppConfig):
         from gongkai.core.calendar import register_deadline_recomputer
 
         register_deadline_recomputer("catalog.publish_due", recompute_publish_deadlines)
+
+        from gongkai.catalog.selectors import stored_files
+        from gongkai.core.backup import register_stored_files
+
+        register_stored_files("catalog", stored_files)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gongkai.accounts.choices import Role
 from gongkai.catalog.choices import Status, Step
-from gongkai.catalog.models import UNPUBLISHED_STATUSES, Entry
+from gongkai.catalog.models import UNPUBLISHED_STATUSES, Entry, EntryAttachment, ImportJob
 from gongkai.catalog.services import ROLES_OF_STEP, STEP_OF_STATUS
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import due_date
@@ -72,3 +72,12 @@ def deadline_counts(user) -> dict[str, int]:
         "soon": pending.filter(publish_due_on__gte=today, publish_due_on__lte=soon).count(),
         "waiting": waiting_for(user).count(),
     }
+
+
+def stored_files():
+    """(folder, stored name, SHA-256) of every private file the catalog's rows refer to (FILE-04)."""
+
+    for name, sha256 in EntryAttachment.objects.values_list("stored_name", "sha256").iterator():
+        yield "catalog", name, sha256
+    for name, sha256 in ImportJob.objects.exclude(stored_name="").values_list("stored_name", "sha256").iterator():
+        yield "catalog-imports", name, sha256

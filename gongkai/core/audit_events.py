@@ -21,6 +21,8 @@ EVENT_LABELS = {
     "core.calendar_year.imported": _("Holiday arrangement imported"),
     "core.calendar_year.updated": _("Holiday arrangement changed"),
     "core.access.denied": _("Access refused"),
+    "core.backup.created": _("Backup taken"),
+    "core.backup.restored": _("Backup restored"),
     "applications.application.received": _("Application received"),
     "applications.application.correction_requested": _("Correction notice served"),
     "applications.application.correction_received": _("Corrected application received"),

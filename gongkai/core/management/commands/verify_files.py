@@ -1,0 +1,25 @@
+"""Check every stored private file against the hash its row recorded (security.md FILE-04)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gongkai.core.backup import stored_files
+from gongkai.core.uploads import read_verified
+
+
+class Command(BaseCommand):
+    help = "Verify every stored private file against its recorded SHA-256; exit 1 listing the bad ones."
+
+    def handle(self, *args, **options):
+        bad, total = [], 0
+        for folder, name, sha256 in stored_files():
+            total += 1
+            try:
+                if read_verified(folder, name, sha256) is None:
+                    bad.append(f"{folder}/{name}: content does not match its hash")
+            except FileNotFoundError:
+                bad.append(f"{folder}/{name}: missing")
+        for line in bad:
+            self.stderr.write(line)
+        if bad:
+            raise CommandError(f"{len(bad)} of {total} stored files failed verification")
+        self.stdout.write(f"all {total} stored files verified")
