@@ -4,13 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint check messages setup demo clean-db
+.PHONY: run test lint check messages setup security lock
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly the locked versions, each checked against its hash (security.md SCA-01). The
+# .txt files name what we depend on; `make lock` writes the .lock files from them.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Gongkai needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 setup: $(VENV)/.installed
@@ -45,3 +47,13 @@ messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=bench
 	@$(PY) scripts/fill_translations.py --list | sed 's/^/untranslated: /'
 	@$(PY) scripts/compile_translations.py
+
+## make security: static analysis (bandit) and the known-vulnerability audit of the installed packages
+security: setup
+	$(PY) -m bandit -q -r gongkai config -ll
+	$(PY) scripts/audit_dependencies.py
+
+## make lock: re-resolve requirements*.txt into the hashed lock files (needs the package index)
+lock: setup
+	$(VENV)/bin/uv pip compile requirements.txt --generate-hashes --universal --python-version 3.11 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile requirements-dev.txt --generate-hashes --universal --python-version 3.11 -q -o requirements-dev.lock
