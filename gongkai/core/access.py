@@ -7,6 +7,8 @@ applies it before any view runs; a URL missing here is refused (deny by default)
 
 Rules:
 - ``PUBLIC``: anyone, signed in or not.
+- ``APPLICANT``: anyone, but the page carries one applicant's personal data (the form, the receipt
+  with its query code, the tracker): never stored by a browser or proxy (WEB-02, PI-02).
 - ``STAFF``: any signed-in staff member.
 - ``roles(...)``: a signed-in staff member holding one of the roles. With
   ``agency_kwarg`` the URL names an agency (by slug) and the person must belong to it: data
@@ -27,9 +29,11 @@ class Access:
     roles: frozenset[str] | None = None
     agency_kwarg: str | None = None
     district: bool = False
+    personal: bool = False
 
 
 PUBLIC = Access(public=True)
+APPLICANT = Access(public=True, personal=True)
 STAFF = Access()
 
 
@@ -67,9 +71,9 @@ URL_ACCESS: dict[str, Access] = {
     "accounts:user-activate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     "accounts:agency-edit": roles(Role.SYSTEM_ADMIN, agency_kwarg="agency_slug"),
     # Applications (依申请公开): the public form, receipt and tracking (by number + query code)
-    "applications:apply": PUBLIC,
-    "applications:receipt": PUBLIC,
-    "applications:track": PUBLIC,
+    "applications:apply": APPLICANT,
+    "applications:receipt": APPLICANT,
+    "applications:track": APPLICANT,
     # The agency's disclosure office handles them; its leaders read them and approve extensions.
     # Office staff and the confidentiality reviewer work on them too (object checks narrow it).
     "applications:staff-list": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
@@ -80,14 +84,14 @@ URL_ACCESS: dict[str, Access] = {
     "applications:staff-attachment": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice-file": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
-    "applications:track-notice": PUBLIC,  # needs the number and the query code
+    "applications:track-notice": APPLICANT,  # needs the number and the query code
     "applications:archive": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:archive-file": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:template-list": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:template-edit": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     # JSON API: anonymous; applications are reached only with their query code
-    "api:applications_create": PUBLIC,
-    "api:applications_status": PUBLIC,
+    "api:applications_create": APPLICANT,
+    "api:applications_status": APPLICANT,
     # The disclosure catalog (issue 3): the public catalog, items, files of published items,
     # the feed and the sitemap; published items only (views answer 404 for anything else)
     "catalog:index": PUBLIC,

@@ -61,7 +61,7 @@ class AccessPolicyMiddleware:
 
 
 class NoStoreMiddleware:
-    """Staff pages and anything a signed-in person sees are never cached (WEB-02)."""
+    """Staff pages, applicants' pages and anything a signed-in person sees are never cached (WEB-02)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +69,7 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         access = getattr(request, "gongkai_access", None)
-        private = access is None or not access.public or request.user.is_authenticated
+        private = access is None or not access.public or access.personal or request.user.is_authenticated
         if private:
             response["Cache-Control"] = "no-store"
         return response
