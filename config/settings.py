@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongkai.core.middleware.DropUnsafeCookiesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongkai.core.middleware.NoStoreMiddleware",
+    # Before any view, the access policy and axes read the input (WEB-05)
+    "gongkai.core.middleware.UnsafeInputMiddleware",
+    "gongkai.core.middleware.MethodNotAllowedMiddleware",
     "gongkai.core.middleware.AccessPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

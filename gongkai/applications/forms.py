@@ -14,7 +14,7 @@ from gongkai.applications.choices import (
     RequestedForm,
 )
 from gongkai.applications.validators import validate_phone, validate_resident_id
-from gongkai.core.forms import DateInput
+from gongkai.core.forms import DateInput, validate_computable_date
 
 
 class ApplicationForm(forms.Form):
@@ -99,6 +99,7 @@ class StaffIntakeForm(ApplicationForm):
     received_on = forms.DateField(
         label=_("Receipt date"),
         widget=DateInput,
+        validators=[validate_computable_date],
         help_text=_(
             "Art. 31: in person, the day handed in; registered post, the day signed for; "
             "ordinary letter or fax, the day receipt was confirmed with the applicant."
@@ -121,12 +122,14 @@ class StaffIntakeForm(ApplicationForm):
 
 
 class ClockEventForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput)
+    on = forms.DateField(label=_("Date"), widget=DateInput, validators=[validate_computable_date])
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CorrectionForm(ClockEventForm):
-    period_end = forms.DateField(label=_("Correction period ends on"), widget=DateInput)
+    period_end = forms.DateField(
+        label=_("Correction period ends on"), widget=DateInput, validators=[validate_computable_date]
+    )
 
 
 class ConsultationForm(ClockEventForm):
@@ -152,7 +155,7 @@ class FeeForm(ClockEventForm):
 
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Notice"), choices=[])
-    served_on = forms.DateField(label=_("Served on"), widget=DateInput)
+    served_on = forms.DateField(label=_("Served on"), widget=DateInput, validators=[validate_computable_date])
     served_by = forms.ChoiceField(label=_("Served by"), choices=Delivery.choices)
     note = forms.CharField(
         label=_("Details for the notice"),

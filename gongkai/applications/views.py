@@ -435,7 +435,10 @@ def track_notice(request: HttpRequest) -> HttpResponse:
     application = find_for_applicant(request.POST.get("number", "")[:40], request.POST.get("query_code", "")[:40])
     if application is None:
         raise Http404
-    notice = get_object_or_404(Notice, pk=request.POST.get("notice", "0") or 0, application=application)
+    notice_pk = request.POST.get("notice", "")
+    if not (notice_pk.isascii() and notice_pk.isdigit()):  # "abc" was a 500 (WEB-05)
+        raise Http404
+    notice = get_object_or_404(Notice, pk=notice_pk, application=application)
     return _notice_file(notice, request.POST.get("format", "pdf"))
 
 

@@ -19,6 +19,7 @@ from gongkai.catalog.choices import (
     Validity,
 )
 from gongkai.catalog.models import Entry, SubCategory
+from gongkai.core.forms import validate_computable_date
 from gongkai.core.uploads import check_upload
 
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "png")
@@ -102,6 +103,8 @@ class EntryForm(forms.ModelForm):
         self.fields["relation"].choices = [("", "---------"), *Relation.choices]
         self.fields["attribute"].initial = Attribute.PROACTIVE
         self.fields["validity"].initial = Validity.CURRENT
+        for name in ("written_on", "formed_on"):  # publication deadlines are counted from them
+            self.fields[name].validators.append(validate_computable_date)
         if self.instance.pk:
             self.fields["channels"].initial = self.instance.channels
             if self.instance.related_to_id:

@@ -6,18 +6,63 @@ deadlines as the platform.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from pydantic import Field
 
 from gongkai.core.calendar import due_date, explain, get_calendar
-from gongkai.core.workdays import MAX_WORKING_DAYS, WorkdayError, workdays_between
+from gongkai.core.middleware import has_unsafe_text
+from gongkai.core.workdays import MAX_WORKING_DAYS, WorkdayError, WorkdayRangeError, workdays_between
+
+
+class BodyRefused(Exception):
+    """Why a request body is not read; the API answers with this status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _strings(value):
+    """Every string in a decoded JSON document, keys included (without recursion: a deeply
+    nested document must not exhaust the stack)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class JSONOnlyParser(Parser):
+    """Request bodies are JSON, said so by Content-Type, and hold no character a text column or
+    a generated document cannot keep (gongkai.core.middleware.UNSAFE_TEXT). A text/plain or form
+    body is refused with 415 and never parsed (WEB-05)."""
+
+    def parse_body(self, request: HttpRequest):
+        if request.content_type != "application/json":
+            raise BodyRefused(415, _("Send the request body as JSON (Content-Type: application/json)."))
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):  # also UnicodeDecodeError
+            raise BodyRefused(400, _("The request body is not valid JSON.")) from None
+        if any(has_unsafe_text(text) for text in _strings(data)):
+            raise BodyRefused(400, _("The request contains characters that are not allowed."))
+        return data
+
 
 api = NinjaAPI(
     title="Gongkai 政府信息公开平台 API",
@@ -25,6 +70,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
     description="公开的只读接口。日期均按北京时间，工作日按平台维护的节假日安排计算。",
+    parser=JSONOnlyParser(),
 )
 
 
@@ -60,6 +106,23 @@ def chinese_validation_errors(request: HttpRequest, exc: ValidationError):
     return api.create_response(request, {"errors": errors}, status=400)
 
 
+@api.exception_handler(HttpError)
+def chinese_http_errors(request: HttpRequest, exc: HttpError):
+    # django-ninja wraps whatever the parser raised in HttpError(400, "Cannot parse request body").
+    cause = exc.__cause__
+    if isinstance(cause, BodyRefused):
+        return api.create_response(request, {"detail": cause.message}, status=cause.status)
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def chinese_not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": _("There is nothing at this address.")}, status=404)
+
+
 class AddQuery(Schema):
     start: date = Field(description="起算日（不计入）")
     days: int = Field(ge=0, le=MAX_WORKING_DAYS, description="工作日数")
@@ -89,7 +152,10 @@ class InfoOut(Schema):
 
 @api.get("/workdays/add", response=AddOut, summary="若干工作日之后的日期", operation_id="workdays_add")
 def workdays_add(request: HttpRequest, query: Query[AddQuery]):
-    result = due_date(query.start, query.days)
+    try:
+        result = due_date(query.start, query.days)
+    except WorkdayRangeError:
+        raise HttpError(400, _("The date is outside the range that can be calculated.")) from None
     return {
         "start": query.start,
         "days": query.days,
@@ -103,6 +169,8 @@ def workdays_add(request: HttpRequest, query: Query[AddQuery]):
 def workdays_between_view(request: HttpRequest, start: date, end: date):
     try:
         result = workdays_between(start, end, get_calendar())
+    except WorkdayRangeError:
+        raise HttpError(400, _("The date is outside the range that can be calculated.")) from None
     except WorkdayError:
         raise HttpError(400, _("The end date is before the start date.")) from None
     return {"start": start, "end": end, "working_days": result.working_days, "provisional": result.provisional}

@@ -5,7 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.calendar import ArrangementError, parse_arrangement
-from gongkai.core.workdays import MAX_WORKING_DAYS
+from gongkai.core.workdays import FIRST_DAY, LAST_DAY, MAX_WORKING_DAYS
+
+
+def validate_computable_date(value):
+    """A date a deadline can be computed from (WEB-05: 9999-12-31 was a 500)."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            _("The date is outside the range that can be calculated (%(first)s to %(last)s)."),
+            code="date_range",
+            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
 
 
 class DateInput(forms.DateInput):
@@ -16,7 +26,7 @@ class DateInput(forms.DateInput):
 
 
 class WorkdayAddForm(forms.Form):
-    start = forms.DateField(label=_("Start date"), widget=DateInput)
+    start = forms.DateField(label=_("Start date"), widget=DateInput, validators=[validate_computable_date])
     working_days = forms.IntegerField(
         label=_("Working days"),
         min_value=0,
@@ -27,8 +37,8 @@ class WorkdayAddForm(forms.Form):
 
 
 class WorkdayBetweenForm(forms.Form):
-    start = forms.DateField(label=_("From (not counted)"), widget=DateInput)
-    end = forms.DateField(label=_("To (counted)"), widget=DateInput)
+    start = forms.DateField(label=_("From (not counted)"), widget=DateInput, validators=[validate_computable_date])
+    end = forms.DateField(label=_("To (counted)"), widget=DateInput, validators=[validate_computable_date])
 
     def clean(self):
         data = super().clean()

@@ -23,6 +23,11 @@ from datetime import date, timedelta
 ONE_DAY = timedelta(days=1)
 # A deadline of more than this many working days is a bug in the caller, not a legal period.
 MAX_WORKING_DAYS = 1000
+# The dates a computation may start or end on. Far wider than any case, narrow enough that
+# stepping MAX_WORKING_DAYS on never passes date.max (an OverflowError, a 500: WEB-05) and that
+# counting between two dates stays a short loop.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 class DayKind(enum.StrEnum):
@@ -34,6 +39,16 @@ class DayKind(enum.StrEnum):
 
 class WorkdayError(ValueError):
     """Input a deadline cannot be computed from (negative count, reversed range, …)."""
+
+
+class WorkdayRangeError(WorkdayError):
+    """A date outside FIRST_DAY..LAST_DAY."""
+
+
+def check_computable(*days: date) -> None:
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise WorkdayRangeError(f"{day} is outside {FIRST_DAY}..{LAST_DAY}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ def add_workdays(
         raise WorkdayError("the number of working days cannot be negative")
     if working_days > MAX_WORKING_DAYS:
         raise WorkdayError(f"at most {MAX_WORKING_DAYS} working days")
+    check_computable(start)
     remaining = working_days
     day = start
     skipped: list[tuple[date, DayKind, str]] = []
@@ -141,6 +157,7 @@ def workdays_between(start: date, end: date, calendar: WorkdayCalendar) -> Count
     """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
     if end < start:
         raise WorkdayError("the end date is before the start date")
+    check_computable(start, end)
     count = 0
     years: set[int] = set()
     day = start

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gongkai.core.calendar import due_date, get_calendar
-from gongkai.core.workdays import MAX_WORKING_DAYS, WorkdayError, workdays_between
+from gongkai.core.workdays import MAX_WORKING_DAYS, WorkdayError, WorkdayRangeError, workdays_between
 
 
 def parse_date(value: str) -> date:
@@ -58,11 +58,16 @@ class Command(BaseCommand):
         translation.activate(settings.LANGUAGE_CODE)
         action = options["action"]
         if action == "add":
-            result = due_date(parse_date(options["start"]), parse_count(options["days"]))
+            try:
+                result = due_date(parse_date(options["start"]), parse_count(options["days"]))
+            except WorkdayRangeError:
+                raise CommandError(_("The date is outside the range that can be calculated.")) from None
             line = result.due.isoformat() + (" provisional" if result.provisional else "")
         elif action == "between":
             try:
                 result = workdays_between(parse_date(options["start"]), parse_date(options["end"]), get_calendar())
+            except WorkdayRangeError:
+                raise CommandError(_("The date is outside the range that can be calculated.")) from None
             except WorkdayError:
                 raise CommandError(_("The end date is before the start date.")) from None
             line = str(result.working_days) + (" provisional" if result.provisional else "")
