@@ -120,11 +120,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background jobs ------------------------------------------------------------
+# One cache shared by every worker and process, because rate limits live in it (ABUSE-01):
+# Redis when REDIS_URL is set, else a database table (created by `migrate`; gongkai.core.cache
+# makes its counters atomic). Never a per-process cache (decision 0016).
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "gongkai.core.cache.DatabaseCache",
+            "LOCATION": "gongkai_cache",
+            # Culling deletes entries early: keep it far away, or a flood of keys resets the limits.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 1_000_000)},
+        }
+    }
 
 # huey: SQLite queue file beside the database by default (no extra service), Redis when set.
 HUEY = {
@@ -259,15 +269,32 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
 # --- Logging: never personal data (the filter masks ID numbers and phones) -----------------
+# (and query codes: the development server's request lines pass through the same filter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "gongkai.core.masking.MaskPersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
+# Error reports (500 e-mails, the DEBUG page) hide personal data, query codes and keys (PI-05).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "gongkai.core.masking.PersonalDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "gongkai.core.masking.PersonalDataExceptionReporter"
 
 # --- Gongkai ------------------------------------------------------------------------------
 # Legal counting rule (民法典 art. 201 practice): the start day is not counted.
@@ -291,6 +318,10 @@ APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)
 APPLICATION_MIN_FILL_SECONDS = envint("APPLICATION_MIN_FILL_SECONDS", 5)
 APPLICATION_LIMIT_PER_IP_HOUR = envint("APPLICATION_LIMIT_PER_IP_HOUR", 3)
 APPLICATION_LIMIT_PER_ID_DAY = envint("APPLICATION_LIMIT_PER_ID_DAY", 3)
+# The tracker (web page and API): failed number + query code lookups per hour, per application
+# number and per client address; beyond them the lookup answers 429 (ABUSE-01).
+APPLICATION_TRACK_FAILURES_PER_NUMBER_HOUR = envint("APPLICATION_TRACK_FAILURES_PER_NUMBER_HOUR", 10)
+APPLICATION_TRACK_FAILURES_PER_IP_HOUR = envint("APPLICATION_TRACK_FAILURES_PER_IP_HOUR", 30)
 
 # The catalog (issue 3). Its search index is derived from the database and lives on local disk
 # (docs/decisions/0012-catalog-search.md); each application server keeps its own copy.

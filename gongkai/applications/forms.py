@@ -13,8 +13,9 @@ from gongkai.applications.choices import (
     Outcome,
     RequestedForm,
 )
-from gongkai.applications.validators import validate_phone, validate_resident_id
+from gongkai.applications.validators import normalise_document_number, validate_phone, validate_resident_id
 from gongkai.core.forms import DateInput, validate_computable_date
+from gongkai.core.normalise import AsciiIntegerField
 
 
 class ApplicationForm(forms.Form):
@@ -46,9 +47,13 @@ class ApplicationForm(forms.Form):
         data = super().clean()
         id_type, number = data.get("id_type"), data.get("id_number", "")
         person = data.get("applicant_type") == ApplicantType.NATURAL_PERSON
-        if id_type == IdType.RESIDENT_ID and number:
+        if number:
+            # Every document number is stored and counted in one spelling (WEB-05, ABUSE-01).
             try:
-                data["id_number"] = validate_resident_id(number)
+                if id_type == IdType.RESIDENT_ID:
+                    data["id_number"] = validate_resident_id(number)
+                else:
+                    data["id_number"] = normalise_document_number(number)
             except ValidationError as exc:
                 self.add_error("id_number", exc)
         if id_type == IdType.CREDIT_CODE and person:
@@ -144,7 +149,7 @@ class FeeForm(ClockEventForm):
         label=_("Charged"),
         choices=[("per_request", _("by request (applications this month)")), ("per_page", _("by volume (pages)"))],
     )
-    pages = forms.IntegerField(label=_("Number of pages"), min_value=0, max_value=100000, required=False)
+    pages = AsciiIntegerField(label=_("Number of pages"), min_value=0, max_value=100000, required=False)
 
     def clean(self):
         data = super().clean()
@@ -187,7 +192,7 @@ class NoticeTemplateForm(forms.Form):
 
 
 class ExtensionForm(ClockEventForm):
-    working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20)
+    working_days = AsciiIntegerField(label=_("Working days"), min_value=1, max_value=20)
 
 
 class AssignForm(ClockEventForm):

@@ -51,7 +51,10 @@ class Application(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="applications")
     number = models.CharField(_("application number"), max_length=40, unique=True)
     query_code_hash = models.CharField(max_length=64)
-    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The client's idempotency key, unique per agency, with a keyed hash of the request it came
+    # with: the same key answers again only for the very same request (REL-02, AC-02; decision 0016).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
     # Applicant (art. 29). Shown masked; revealed only by an audited action.
@@ -104,6 +107,7 @@ class Application(models.Model):
                 condition=Q(status__in=sorted(OPEN_STATUSES)) | Q(closed_on__isnull=False),
                 name="application_closed_has_date",
             ),
+            models.UniqueConstraint(fields=["agency", "idempotency_key"], name="one_application_per_agency_key"),
         ]
 
     def __str__(self) -> str:

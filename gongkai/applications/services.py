@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
@@ -39,14 +41,17 @@ READER_ROLES = HANDLER_ROLES | EXTENSION_ROLES
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-def _derived_code(idempotency_key: str) -> str:
-    """The query code of an idempotent submission: derivable again from the client's secret key,
-    so a retried request gets the same answer (IETF idempotency-key draft) while the database
-    stores only a hash."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"query-code:{idempotency_key}".encode(), hashlib.sha256).digest()
+@sensitive_variables("digest")
+def _derived_code(*, agency: Agency, idempotency_key: str, request_hash: str) -> str:
+    """The query code of an idempotent submission: derivable again from the agency, the client's
+    key and the request, so a retried request gets the same answer (IETF idempotency-key draft)
+    while the database stores only a hash. The key alone derives nothing (AC-02)."""
+    message = f"query-code:{agency.pk}:{idempotency_key}:{request_hash}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
     return "".join(QUERY_CODE_ALPHABET[b % len(QUERY_CODE_ALPHABET)] for b in digest[:10])
 
 
+@sensitive_variables("code")
 def _hash_code(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
@@ -116,8 +121,8 @@ def recompute_open_deadlines(years: set[int]) -> int:
 @dataclass(frozen=True)
 class Submission:
     application: Application
-    query_code: str  # never stored in clear
-    created: bool
+    query_code: str = field(repr=False)  # never stored in clear, never in a traceback (PI-05)
+    created: bool = False
 
 
 def _next_number(agency: Agency, year: int) -> str:
@@ -142,6 +147,64 @@ APPLICANT_FIELDS = (
 )
 
 
+class IdempotencyConflict(Exception):
+    """The idempotency key was already used with another request (AC-02): nothing is revealed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This idempotency key was already used for a different application. Use a new key for a new application.")
+        )
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, bool | int) or value is None:
+        return value
+    return str(value)
+
+
+@sensitive_variables("body")
+def request_hash(*, agency: Agency, fields: dict[str, Any], channel: str, files: tuple = ()) -> str:
+    """A keyed hash of what the request asks for (decision 0016): the parsed, normalised fields
+    (APPLICANT_FIELDS after the form's cleaning, so ``１１０…`` and ``110…`` are one request),
+    the agency and the channel, and each file as its kind and SHA-256 (never its bytes or name).
+    Keyed with SECRET_KEY because the fields hold personal data."""
+    body = json.dumps(
+        {
+            "agency": agency.pk,
+            "channel": channel,
+            "fields": {name: _canonical(fields.get(name)) for name in APPLICANT_FIELDS},
+            "files": sorted([str(kind), checked.sha256] for kind, checked in files),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hmac.new(settings.SECRET_KEY.encode(), f"request:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def _repeat(agency: Agency, idempotency_key: str, fingerprint: str) -> Submission | None:
+    existing = Application.objects.filter(agency=agency, idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    code = _derived_code(agency=agency, idempotency_key=idempotency_key, request_hash=fingerprint)
+    # An older row (no stored hash) or another request under the same key: refuse, reveal nothing.
+    same = bool(existing.request_hash) and hmac.compare_digest(existing.request_hash, fingerprint)
+    if not same or not hmac.compare_digest(existing.query_code_hash, _hash_code(code)):
+        raise IdempotencyConflict
+    return Submission(existing, code, False)
+
+
+def find_repeat(
+    *, agency: Agency, idempotency_key: str, fields: dict[str, Any], channel: str, files: tuple = ()
+) -> Application | None:
+    """The application this very request already made under ``idempotency_key`` (a retry), or
+    None for a new key; IdempotencyConflict when the key came with another request."""
+    fingerprint = request_hash(agency=agency, fields=fields, channel=channel, files=files)
+    repeat = _repeat(agency, idempotency_key, fingerprint)
+    return repeat.application if repeat else None
+
+
+@sensitive_variables("code", "fingerprint")
 def submit_application(
     *,
     agency: Agency,
@@ -157,13 +220,15 @@ def submit_application(
     ``files`` are (Attachment.Kind, CheckedFile) pairs already checked by the form; they are
     stored before the transaction and removed again if it fails (REL-01).
 
-    The same ``idempotency_key`` again returns the first application (REL-02): a double click,
-    a retry or the back button never creates a second one.
+    The same ``idempotency_key`` with the same request again returns the first application
+    (REL-02): a double click, a retry or the back button never creates a second one. The key is
+    scoped to the agency; with a different request it raises IdempotencyConflict (AC-02).
     """
+    fingerprint = request_hash(agency=agency, fields=fields, channel=channel, files=files) if idempotency_key else ""
     if idempotency_key:
-        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return Submission(existing, _derived_code(idempotency_key), False)
+        repeat = _repeat(agency, idempotency_key, fingerprint)
+        if repeat:
+            return repeat
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The receipt date cannot be in the future.")})
     if channel == Channel.ONLINE and actor is not None:
@@ -171,7 +236,7 @@ def submit_application(
     if actor is not None and (actor.agency_id != agency.pk or not HANDLER_ROLES & user_roles(actor)):
         raise PermissionDenied(_("Only the agency's disclosure officers register applications."))
     if idempotency_key:
-        code = _derived_code(idempotency_key)
+        code = _derived_code(agency=agency, idempotency_key=idempotency_key, request_hash=fingerprint)
     else:
         code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(10))
     stored = [(kind, checked, uploads.store(checked, "attachments")) for kind, checked in files]
@@ -182,6 +247,7 @@ def submit_application(
                 number=_next_number(agency, received_on.year),
                 query_code_hash=_hash_code(code),
                 idempotency_key=idempotency_key or None,
+                request_hash=fingerprint,
                 channel=channel,
                 received_on=received_on,
                 **{name: fields[name] for name in APPLICANT_FIELDS if name in fields},
@@ -189,7 +255,7 @@ def submit_application(
             if any(kind == Attachment.Kind.IDENTITY_PROOF for kind, _checked, _name in stored):
                 application.has_identity_proof = True
             # Uniqueness is left to the database, so a lost race is an IntegrityError handled below.
-            application.full_clean(exclude=["query_code_hash"], validate_unique=False)
+            application.full_clean(exclude=["query_code_hash"], validate_unique=False, validate_constraints=False)
             application.save()
             Attachment.objects.bulk_create(
                 Attachment(
@@ -227,13 +293,14 @@ def submit_application(
             raise
         # A concurrent submission with the same key won the race: answer with its application.
         if idempotency_key:
-            existing = Application.objects.filter(idempotency_key=idempotency_key).first()
-            if existing:
-                return Submission(existing, _derived_code(idempotency_key), False)
+            repeat = _repeat(agency, idempotency_key, fingerprint)
+            if repeat:
+                return repeat
         raise
     return Submission(application, code, True)
 
 
+@sensitive_variables("query_code")
 def find_for_applicant(number: str, query_code: str) -> Application | None:
     """The applicant's own application, or None: a wrong code and an unknown number look alike."""
     application = Application.objects.filter(number=(number or "").strip().upper()).first()

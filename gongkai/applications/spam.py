@@ -4,12 +4,12 @@ signed token, and per-IP and per-identity-number limits."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from gongkai.core import ratelimit
 
 SALT = "gongkai.applications.form-started"
 
@@ -27,22 +27,34 @@ def filled_too_fast(token: str) -> bool:
     return time.time() - float(started) < settings.APPLICATION_MIN_FILL_SECONDS
 
 
-def _hit(key: str, limit: int, seconds: int) -> bool:
-    """Count one use of ``key``; True when it is over ``limit`` in the window."""
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
-
-
 def over_limit(ip: str, id_number: str) -> bool:
-    id_key = hashlib.sha256(id_number.encode()).hexdigest()[:32]
-    ip_over = _hit(f"apply-ip:{ip}", settings.APPLICATION_LIMIT_PER_IP_HOUR, 3600)
-    id_over = _hit(f"apply-id:{id_key}", settings.APPLICATION_LIMIT_PER_ID_DAY, 24 * 3600)
+    """Count one submission from ``ip`` for ``id_number`` (already normalised by the form, so
+    ``１１０…`` and ``110…`` are one person); True when either is over its limit. The counters
+    live in the shared cache, so every worker counts against the same limit."""
+    ip_over = ratelimit.hit("apply-ip", ip, limit=settings.APPLICATION_LIMIT_PER_IP_HOUR, seconds=3600)
+    id_over = ratelimit.hit("apply-id", id_number, limit=settings.APPLICATION_LIMIT_PER_ID_DAY, seconds=24 * 3600)
     return ip_over or id_over
+
+
+def tracking_refused(ip: str, number: str) -> bool:
+    """Count one lookup of ``number`` from ``ip`` before it is checked; True when the address or
+    the number has used up its failed lookups for the hour (the query code cannot be guessed by
+    trying). A lookup that succeeds is given back with ``tracking_succeeded``."""
+    seconds = 3600
+    ip_over = ratelimit.hit("track-ip", ip, limit=settings.APPLICATION_TRACK_FAILURES_PER_IP_HOUR, seconds=seconds)
+    number_key = (number or "").strip().upper()[:40]
+    number_over = ratelimit.hit(
+        "track-number", number_key, limit=settings.APPLICATION_TRACK_FAILURES_PER_NUMBER_HOUR, seconds=seconds
+    )
+    if ip_over or number_over:
+        tracking_succeeded(ip, number)  # a refused lookup is not a failed one
+        return True
+    return False
+
+
+def tracking_succeeded(ip: str, number: str) -> None:
+    ratelimit.give_back("track-ip", ip)
+    ratelimit.give_back("track-number", (number or "").strip().upper()[:40])
 
 
 # An offline challenge when a connection nears its limit: a sum written in Chinese numerals,
@@ -53,7 +65,7 @@ NUMERALS = "零一二三四五六七八九十"
 
 
 def near_limit(ip: str) -> bool:
-    return (cache.get(f"apply-ip:{ip}") or 0) >= settings.APPLICATION_LIMIT_PER_IP_HOUR - 1
+    return ratelimit.used("apply-ip", ip) >= settings.APPLICATION_LIMIT_PER_IP_HOUR - 1
 
 
 def new_challenge() -> tuple[str, str]:

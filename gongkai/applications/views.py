@@ -3,6 +3,9 @@ clock and reply. URL access is decided in gongkai.core.access; services check ag
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import uuid
 
 from django.contrib import messages
@@ -43,9 +46,11 @@ from gongkai.applications.notices import NoticeError, available_kinds, issue_not
 from gongkai.applications.selectors import application_deadline_counts, applications_visible_to
 from gongkai.applications.services import (
     HANDLER_ROLES,
+    IdempotencyConflict,
     entries_of,
     fee_time_excluded,
     find_for_applicant,
+    find_repeat,
     may_record,
     record_clock_event,
     reveal_personal_data,
@@ -54,6 +59,7 @@ from gongkai.applications.services import (
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.models import AuditEvent
+from gongkai.core.normalise import ASCII_INTEGER_RE, nfkc
 from gongkai.core.request_context import client_ip
 from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal
 
@@ -66,18 +72,39 @@ STEP_LABELS = {
     "signature": gettext_lazy("Leader's signature (3 working days, E5)"),
 }
 PERSONAL_FIELDS = ("id_number", "phone", "address", "email", "applicant_name")
+SECRET_FIELDS = ("query_code", "idempotency_key")
 RECEIPT_SESSION_KEY = "gongkai_application_receipt"
+APPLY_BINDING_SESSION_KEY = "gongkai_apply_binding"
 
 
 # ---------------------------------------------------------------------------------------------
 # Public
 
 
+def _session_bound_key(request: HttpRequest, form_key: str) -> str:
+    """The form's idempotency key as stored: bound to this browser session (AC-02), so the same
+    form sent twice from this session is one application, and a key seen elsewhere (copied
+    from a page, a log or another person's browser) opens nothing. The session secret is set
+    when the form is shown, so a double click's second request carries it too."""
+    binding = request.session[APPLY_BINDING_SESSION_KEY]
+    digest = hmac.new(binding.encode(), f"apply:{form_key}".encode(), hashlib.sha256).hexdigest()
+    return f"web:{digest[:60]}"  # API keys cannot contain ":", so the two never meet
+
+
+def _apply_page(request, agency, form, captcha_required, status=200, **extra):
+    context = {"agency": agency, "form": form, **extra}
+    if captcha_required:
+        context["challenge_question"], context["challenge_token"] = spam.new_challenge()
+    return render(request, "applications/apply.html", context, status=status)
+
+
 @never_cache
-@sensitive_post_parameters(*PERSONAL_FIELDS)
+@sensitive_post_parameters(*PERSONAL_FIELDS, *SECRET_FIELDS)
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, is_active=True)
+    if not request.session.get(APPLY_BINDING_SESSION_KEY):
+        request.session[APPLY_BINDING_SESSION_KEY] = secrets.token_hex(16)
     initial = {"started": spam.form_token(), "idempotency_key": uuid.uuid4().hex}
     form = PublicApplicationForm(request.POST or None, request.FILES or None, initial=initial)
     ip = client_ip(request)
@@ -98,60 +125,89 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
             form.add_error(None, _("The answer to the check question is not right. Please try the new question."))
         elif form.is_valid():
             data = form.cleaned_data
-            existing = Application.objects.filter(idempotency_key=data["idempotency_key"]).first()
-            if existing is None and spam.over_limit(ip, data["id_number"]):
-                return render(request, "applications/too_many.html", {"agency": agency}, status=429)
             proof = data.get("identity_proof")
-            submission = submit_application(
-                agency=agency,
-                fields={**data, "has_identity_proof": False},
-                channel="online",
-                received_on=timezone.localdate(),
-                idempotency_key=data["idempotency_key"],
-                files=((Attachment.Kind.IDENTITY_PROOF, proof),) if proof else (),
-            )
+            request_parts = {
+                "agency": agency,
+                "idempotency_key": _session_bound_key(request, data["idempotency_key"]),
+                "fields": {**data, "has_identity_proof": False},
+                "channel": "online",
+                "files": ((Attachment.Kind.IDENTITY_PROOF, proof),) if proof else (),
+            }
+            try:
+                repeat = find_repeat(**request_parts)
+                if repeat is None and spam.over_limit(ip, data["id_number"]):
+                    return render(request, "applications/too_many.html", {"agency": agency}, status=429)
+                submission = submit_application(received_on=timezone.localdate(), **request_parts)
+            except IdempotencyConflict as exc:
+                # Sent again from this session with other details (e.g. after the back button):
+                # say so and give the form a new key, so sending it once more makes a new one.
+                form.add_error(None, str(exc))
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = uuid.uuid4().hex
+                return _apply_page(request, agency, form, captcha_required, status=422)
             request.session[RECEIPT_SESSION_KEY] = {
                 "number": submission.application.number,
                 "query_code": submission.query_code,
             }
             return redirect("applications:receipt")
-    context = {"agency": agency, "form": form}
-    if captcha_required:
-        context["challenge_question"], context["challenge_token"] = spam.new_challenge()
-    return render(request, "applications/apply.html", context)
+    return _apply_page(request, agency, form, captcha_required)
 
 
 @never_cache
 @require_http_methods(["GET"])
 def receipt(request: HttpRequest) -> HttpResponse:
-    """Post/Redirect/Get target: the number, and the query code shown this one time."""
+    """Post/Redirect/Get target: the number, and the query code shown this one time. The code
+    leaves the session as it is shown: a reload, the back button or the next person at a shared
+    computer sees only that it was shown (issue 8)."""
     data = request.session.get(RECEIPT_SESSION_KEY)
     if not data:
         raise Http404
     application = Application.objects.select_related("agency").get(number=data["number"])
+    query_code = data.get("query_code", "")
+    if query_code:
+        request.session[RECEIPT_SESSION_KEY] = {"number": data["number"]}
     return render(
-        request, "applications/receipt.html", {"application": application, "query_code": data.get("query_code")}
+        request,
+        "applications/receipt.html",
+        {"application": application, "query_code": query_code, "code_already_shown": not query_code},
     )
+
+
+def _tracking_refused_page(request: HttpRequest) -> HttpResponse:
+    error = _("Too many unsuccessful lookups. Please wait an hour and try again.")
+    return render(request, "applications/track.html", {"error": error}, status=429)
 
 
 @never_cache
 @sensitive_post_parameters("query_code")
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """The applicant's view: number + query code (POST, so the code never sits in a URL)."""
+    """The applicant's view: number + query code (POST, so the code never sits in a URL; a code
+    in the URL is refused so nobody builds such links). Failed lookups are limited per address
+    and per number (ABUSE-01)."""
     application = None
     error = ""
+    status = 200
+    if "query_code" in request.GET:
+        error = _("Do not put the query code in the address; type it into the form below.")
+        return render(request, "applications/track.html", {"error": error}, status=400)
     if request.method == "POST":
-        application = find_for_applicant(request.POST.get("number", "")[:40], request.POST.get("query_code", "")[:40])
+        number = request.POST.get("number", "")[:40]
+        ip = client_ip(request)
+        if spam.tracking_refused(ip, number):
+            return _tracking_refused_page(request)
+        application = find_for_applicant(number, request.POST.get("query_code", "")[:40])
         if application is None:
-            error = _("No application matches this number and query code.")
+            error, status = _("No application matches this number and query code."), 404
+        else:
+            spam.tracking_succeeded(ip, number)
     context = {"application": application, "error": error}
     if application:
         # The applicant sees the legal steps, never the office's internal ones (notes, drafts).
         context["events"] = application.clock_events.exclude(kind__in=Kind.INTERNAL)
         context["notices"] = application.notices.all()
         context["query_code"] = request.POST.get("query_code", "")[:40]
-    return render(request, "applications/track.html", context, status=404 if error else 200)
+    return render(request, "applications/track.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,9 +488,13 @@ def staff_notice_file(request: HttpRequest, agency_slug: str, number: str, pk: i
 @require_POST
 def track_notice(request: HttpRequest) -> HttpResponse:
     """The applicant downloads a served notice: number + query code again, never a bare URL."""
-    application = find_for_applicant(request.POST.get("number", "")[:40], request.POST.get("query_code", "")[:40])
+    number, ip = request.POST.get("number", "")[:40], client_ip(request)
+    if spam.tracking_refused(ip, number):
+        return _tracking_refused_page(request)
+    application = find_for_applicant(number, request.POST.get("query_code", "")[:40])
     if application is None:
         raise Http404
+    spam.tracking_succeeded(ip, number)
     notice_pk = request.POST.get("notice", "")
     if not (notice_pk.isascii() and notice_pk.isdigit()):  # "abc" was a 500 (WEB-05)
         raise Http404
@@ -482,10 +542,8 @@ def archive(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = _agency(agency_slug)
     last_year = timezone.localdate().year - 1
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            year = 0
+        raw_year = nfkc(request.POST.get("year", ""))
+        year = int(raw_year) if ASCII_INTEGER_RE.fullmatch(raw_year) else 0
         if not 2000 <= year <= timezone.localdate().year:
             messages.error(request, _("Choose a year up to this one."))
         else:

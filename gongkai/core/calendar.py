@@ -10,6 +10,7 @@ audit record says how many moved.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -109,7 +110,8 @@ class Arrangement:
         return sorted(out)
 
 
-_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+# ASCII digits only, after NFKC (full-width dates typed with a Chinese IME work; WEB-05).
+_DATE = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
 _HOLIDAY_LINE = re.compile(rf"^\s*(\S+)\s+{_DATE}(?:(?:\s*(?:至|到|~|—|-{{1,2}}|\.\.)\s*|\s+){_DATE})?\s*$")
 
 
@@ -133,6 +135,7 @@ def parse_arrangement(
         errors.append(_("Name the official notice the arrangement comes from."))
     periods: list[tuple[str, date, date]] = []
     for number, line in enumerate(holidays_text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", line)
         if not line.strip():
             continue
         match = _HOLIDAY_LINE.match(line)
@@ -158,7 +161,7 @@ def parse_arrangement(
         else:
             periods.append((name, first, last))
     makeup: list[date] = []
-    for token in re.split(r"[\s,，、;；]+", makeup_text.strip()):
+    for token in re.split(r"[\s,，、;；]+", unicodedata.normalize("NFKC", makeup_text).strip()):
         if not token:
             continue
         match = re.fullmatch(_DATE, token)

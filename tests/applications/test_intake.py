@@ -180,7 +180,7 @@ def test_the_applicant_tracks_with_number_and_code_and_nobody_else_can(client, w
 
 def api_body(**overrides):
     body = {k: v for k, v in applicant_fields().items() if k != "has_identity_proof"}
-    body.update({"agency": "maoshe", "idempotency_key": "api-key-000001"})
+    body.update({"agency": "maoshe", "idempotency_key": "api-key-0000000001"})
     body.update(overrides)
     return body
 
@@ -194,11 +194,13 @@ def test_api_creates_once_per_idempotency_key(client, world):
     assert again.status_code == 200
     assert again.json() == data
     assert Application.objects.count() == 1
-    status = client.get(f"/api/v1/applications/{data['number']}", {"query_code": data["query_code"]})
+    status = client.get(f"/api/v1/applications/{data['number']}", headers={"X-Query-Code": data["query_code"]})
     assert status.status_code == 200
     assert status.json()["timeline"][0]["event"] == "收到申请"
     assert client.get(f"/api/v1/applications/{data['number']}").status_code == 404
-    assert client.get(f"/api/v1/applications/{data['number']}", {"query_code": "XXXXXXXXXX"}).status_code == 404
+    assert (
+        client.get(f"/api/v1/applications/{data['number']}", headers={"X-Query-Code": "XXXXXXXXXX"}).status_code == 404
+    )
 
 
 def test_api_returns_per_field_chinese_errors(client, world):

@@ -148,7 +148,7 @@ def test_the_applicant_downloads_notices_with_number_and_code_only(client, world
         "/api/v1/applications",
         {
             "agency": "maoshe",
-            "idempotency_key": "notice-key-0001",
+            "idempotency_key": "notice-key-0000000001",
             "applicant_type": "natural_person",
             "applicant_name": "测试金丝雀",
             "id_type": "resident_id",

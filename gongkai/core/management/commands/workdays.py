@@ -21,7 +21,7 @@ from gongkai.core.workdays import MAX_WORKING_DAYS, WorkdayError, WorkdayRangeEr
 
 
 def parse_date(value: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value or ""):
         raise CommandError(_('"%(value)s" is not a date written as YYYY-MM-DD.') % {"value": value})
     try:
         return date.fromisoformat(value)
@@ -30,7 +30,7 @@ def parse_date(value: str) -> date:
 
 
 def parse_count(value: str) -> int:
-    if not re.fullmatch(r"-?\d+", value or ""):
+    if not re.fullmatch(r"-?[0-9]+", value or ""):
         raise CommandError(_('"%(value)s" is not a whole number of working days.') % {"value": value})
     number = int(value)
     if number < 0:
