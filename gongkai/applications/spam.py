@@ -4,12 +4,13 @@ signed token, and per-IP and per-identity-number limits."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+
+from gongkai.core import crypto
 
 SALT = "gongkai.applications.form-started"
 
@@ -39,7 +40,9 @@ def _hit(key: str, limit: int, seconds: int) -> bool:
 
 
 def over_limit(ip: str, id_number: str) -> bool:
-    id_key = hashlib.sha256(id_number.encode()).hexdigest()[:32]
+    # The keyed hash, not a plain SHA-256: the cache (Redis in production) must not hold anything
+    # from which the number can be found by trying every birth date (PI-03).
+    id_key = crypto.keyed_hash(id_number, purpose="id_number")[:32]
     ip_over = _hit(f"apply-ip:{ip}", settings.APPLICATION_LIMIT_PER_IP_HOUR, 3600)
     id_over = _hit(f"apply-id:{id_key}", settings.APPLICATION_LIMIT_PER_ID_DAY, 24 * 3600)
     return ip_over or id_over

@@ -15,8 +15,16 @@ ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
+def _purged(value: str) -> bool:
+    from gongkai.core.encrypted_fields import PURGED
+
+    return value == PURGED  # nothing left to hide (PI-04)
+
+
 def mask_id_number(value: str) -> str:
     value = (value or "").strip()
+    if _purged(value):
+        return value
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
@@ -24,6 +32,8 @@ def mask_id_number(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     value = (value or "").strip()
+    if _purged(value):
+        return value
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
@@ -32,6 +42,8 @@ def mask_phone(value: str) -> str:
 def mask_address(value: str) -> str:
     """Keep the address down to the township or street (永安 practice); hide the rest."""
     value = (value or "").strip()
+    if _purged(value):
+        return value
     for marker in ("街道", "乡", "镇"):
         cut = value.find(marker)
         if cut != -1:

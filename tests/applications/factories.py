@@ -93,13 +93,13 @@ def make_attachment(application):
     import hashlib
 
     from gongkai.applications.models import Attachment
-    from gongkai.core.uploads import stored_path
+    from gongkai.core.uploads import for_disk, stored_path
 
     data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
     name = f"stand-in-{application.pk}.png"
     path = stored_path("attachments", name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path.write_bytes(for_disk("attachments", data))
     return Attachment.objects.create(
         application=application,
         kind=Attachment.Kind.IDENTITY_PROOF,
