@@ -129,7 +129,7 @@ def applications_due(today: date):
     for package in ApplicationArchive.objects.order_by("created_at"):
         first_handover.setdefault((package.agency_id, package.year), timezone.localtime(package.created_at).date())
     for (agency_id, year), handed_over_on in sorted(first_handover.items()):
-        if _years_later(handed_over_on, years) > today:
+        if _years_later(handed_over_on, years) >= today:  # kept for the whole period, gone the day after
             continue
         candidates = (
             Application.objects.filter(agency_id=agency_id, received_on__year=year, personal_data_purged_on=None)
@@ -141,20 +141,28 @@ def applications_due(today: date):
             yield application, handed_over_on
 
 
+def _checkpoint_sqlite() -> None:
+    """secure_delete (settings) zeroes freed space in the database file; the WAL still holds the
+    old pages until a checkpoint copies the new ones over and truncates it."""
+    if connection.in_atomic_block:
+        return  # a checkpoint cannot run inside a transaction; the next one will do
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() == "wal":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def purge_personal_data(today: date | None = None) -> PurgeResult:
     today = today or timezone.localdate()
     result = PurgeResult()
     cutoff = today - timedelta(days=settings.IDENTITY_PROOF_RETENTION_DAYS)
     proofs = Attachment.objects.filter(
-        kind=Attachment.Kind.IDENTITY_PROOF, purged_on=None, application__closed_on__lte=cutoff
+        kind=Attachment.Kind.IDENTITY_PROOF, purged_on=None, application__closed_on__lt=cutoff
     ).exclude(application__status__in=OPEN_STATUSES)
     for attachment in proofs.order_by("pk").iterator(chunk_size=500):
         result.identity_proofs += purge_identity_proof(attachment, today=today)
     for application, handed_over_on in list(applications_due(today)):
         result.applications += purge_application(application, today=today, handed_over_on=handed_over_on)
     if (result.applications or result.identity_proofs) and connection.vendor == "sqlite":
-        # secure_delete zeroes freed space in the database; the WAL still holds the old pages
-        # until a checkpoint copies the new ones over and truncates it.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _checkpoint_sqlite()
     return result
