@@ -222,3 +222,66 @@ def test_the_data_migration_encrypts_existing_rows_and_files(world):
     assert read_verified("attachments", attachment.stored_name, attachment.sha256) == plain_file
     migration.encrypt_rows(apps, editor)  # a second run changes nothing readable
     assert Application.objects.get(pk=application.pk).id_number == CANARY_ID
+
+
+PROBE = """
+import hashlib, json
+from pathlib import Path
+from django.conf import settings
+from django.utils import timezone
+from gongkai.accounts.models import Agency
+from gongkai.applications.services import submit_application
+from gongkai.core.uploads import CheckedFile
+from tests.applications.factories import applicant_fields
+pdf = %r
+submission = submit_application(
+    agency=Agency.objects.create(name="黄岩区人民政府", kind="district", slug="maoshe"),
+    fields=applicant_fields(), channel="online",
+    received_on=timezone.localdate(),
+    files=(("identity_proof", CheckedFile(pdf, "pdf", "p.pdf", hashlib.sha256(pdf).hexdigest())),),
+)
+db = Path(settings.DATABASES["default"]["NAME"])
+files = [db, Path(str(db) + "-wal")] + sorted((Path(settings.PRIVATE_MEDIA_ROOT) / "attachments").iterdir())
+print(json.dumps({
+    "number": submission.application.number,
+    "wal_size": files[1].stat().st_size,
+    "found": {str(f.name): [f.read_bytes().count(c) for c in %r] for f in files},
+    "number_in_wal": files[1].read_bytes().count(submission.application.number.encode()),
+}))
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a real SQLite file with its write-ahead log")
+def test_the_canary_is_not_in_a_real_sqlite_file_nor_its_wal(tmp_path):
+    """The in-memory test database has no WAL: a real site's file and -wal, written by a real
+    process (kept open while scanned, before the WAL is checkpointed away)."""
+    import json
+    import os
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "GONGKAI_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        }
+    )
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--noinput"], cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, timeout=600
+    )
+    probe = PROBE % (PDF, [c for c in CANARIES])
+    result = subprocess.run(
+        [*manage, "shell", "-c", probe], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["wal_size"] > 0
+    assert report["number_in_wal"] > 0  # the scan sees the new row
+    assert len(report["found"]) == 3  # the database, its WAL and the identity proof
+    for name, counts in report["found"].items():
+        assert counts == [0] * len(CANARIES), name

@@ -201,3 +201,30 @@ def test_applicant_files_are_encrypted_on_disk_and_verified_as_plaintext(keys, t
     # Public catalog files are not personal data: stored as they are.
     public = uploads.store(checked, "catalog")
     assert uploads.stored_path("catalog", public).read_bytes() == data
+
+
+def test_production_reads_the_keys_from_a_file_outside_the_database(tmp_path):
+    key_file = tmp_path / "keys"
+    key_file.write_text(f"{KEY_B}\n{KEY_A}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PERSONAL_DATA_KEYS", "DEBUG"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "GONGKAI_VAR_DIR": str(tmp_path),
+            "SECRET_KEY": "p" * 60,
+            "ALLOWED_HOSTS": "gongkai.example.gov.cn",
+            "PERSONAL_DATA_KEYS_FILE": str(key_file),
+        }
+    )
+    from django.conf import settings
+
+    code = "from gongkai.core import crypto; print(crypto.key_ring().current, len(crypto.key_ring().keys))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "b2 2", result.stderr
