@@ -39,6 +39,36 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _personal_data_keys() -> str:
+    """``key_id:base64key`` entries, the first current (gongkai.core.crypto; docs/decisions/0022).
+
+    Kept outside the database: in the environment, or in a file named by PERSONAL_DATA_KEYS_FILE
+    (one entry a line). Production refuses to start without them, like without SECRET_KEY."""
+    keys = envstr("PERSONAL_DATA_KEYS")
+    if keys.strip():
+        return keys
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PERSONAL_DATA_KEYS (or PERSONAL_DATA_KEYS_FILE) must be set when DEBUG is off (see .env.example)."
+        )
+    # Development only: one random key per checkout, kept in var/ (git ignores it).
+    import base64
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "personal_data_keys"
+    if not path.exists():
+        path.write_text(f"dev1:{base64.b64encode(secrets.token_bytes(32)).decode()}\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8")
+
+
+PERSONAL_DATA_KEYS = _personal_data_keys()
+# sm4: SM4-GCM and HMAC-SM3, the algorithms a level-3 system's 密评 expects (GB/T 39786-2021);
+# aes: AES-256-GCM and HMAC-SHA256. Tokens name their algorithm, so both are always readable;
+# after switching, `manage.py rotate_personal_data_key` rewrites everything with the new one.
+PERSONAL_DATA_CIPHER = envstr("PERSONAL_DATA_CIPHER", "sm4")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
@@ -115,7 +145,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # secure_delete: freed pages are zeroed, so purged personal data leaves no trace (PI-04).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -322,6 +355,12 @@ APPLICATION_LIMIT_PER_ID_DAY = envint("APPLICATION_LIMIT_PER_ID_DAY", 3)
 # number and per client address; beyond them the lookup answers 429 (ABUSE-01).
 APPLICATION_TRACK_FAILURES_PER_NUMBER_HOUR = envint("APPLICATION_TRACK_FAILURES_PER_NUMBER_HOUR", 10)
 APPLICATION_TRACK_FAILURES_PER_IP_HOUR = envint("APPLICATION_TRACK_FAILURES_PER_IP_HOUR", 30)
+# Retention (security.md PI-04; PIPL art. 19, 47; seed E6; docs/decisions/0022): the applicant's
+# personal data and files are purged this many years after the year's archive hand-over; the
+# identity proofs already this many days after the reply (6 months to sue, 行政诉讼法 art. 46,
+# with a margin for the court's copy of the complaint to arrive).
+APPLICATION_RETENTION_YEARS = envint("APPLICATION_RETENTION_YEARS", 10)
+IDENTITY_PROOF_RETENTION_DAYS = envint("IDENTITY_PROOF_RETENTION_DAYS", 365)
 
 # The catalog (issue 3). Its search index is derived from the database and lives on local disk
 # (docs/decisions/0012-catalog-search.md); each application server keeps its own copy.

@@ -8,5 +8,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "k" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
+# A fixed test key (32 bytes, base64); production keys never appear in the repository.
+os.environ.setdefault("PERSONAL_DATA_KEYS", "test1:" + "dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTMyYnk=")
 
 from config.settings import *  # noqa: F403

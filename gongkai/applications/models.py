@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,8 @@ from gongkai.applications.choices import (
     Status,
 )
 from gongkai.applications.clock import Kind
+from gongkai.core import crypto
+from gongkai.core.encrypted_fields import EncryptedTextField, KeyedHashField
 
 
 class NumberSequence(models.Model):
@@ -46,6 +49,11 @@ class ApplicationQuerySet(models.QuerySet):
     def due_between(self, first, last):
         return self.open().filter(due_on__gte=first, due_on__lte=last)
 
+    def with_id_number(self, id_number: str):
+        """Applications by the holder of this ID number: through the keyed hash, under any
+        configured key (the numbers themselves are encrypted; PI-03)."""
+        return self.filter(id_number_hash__in=crypto.lookup_hashes(id_number, purpose="id_number"))
+
 
 class Application(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="applications")
@@ -57,14 +65,16 @@ class Application(models.Model):
     request_hash = models.CharField(max_length=64, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
-    # Applicant (art. 29). Shown masked; revealed only by an audited action.
+    # Applicant (art. 29). Shown masked; revealed only by an audited action. Encrypted at rest
+    # (PI-03); look people up by the keyed hash. Purged after the retention period (PI-04).
     applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)
-    applicant_name = models.CharField(_("applicant name"), max_length=100)
+    applicant_name = EncryptedTextField(_("applicant name"), max_length=100)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
-    id_number = models.CharField(_("document number"), max_length=40)
-    phone = models.CharField(_("phone"), max_length=20)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("postal address"), max_length=200, blank=True)
+    id_number = EncryptedTextField(_("document number"), max_length=40)
+    id_number_hash = KeyedHashField(source="id_number", db_index=True)
+    phone = EncryptedTextField(_("phone"), max_length=20)
+    email = EncryptedTextField(_("e-mail"), max_length=254, blank=True, validators=[validate_email])
+    address = EncryptedTextField(_("postal address"), max_length=200, blank=True)
     # The information requested
     info_title = models.CharField(_("title of the information"), max_length=200)
     info_document_number = models.CharField(_("document number (文号)"), max_length=100, blank=True)
@@ -87,6 +97,7 @@ class Application(models.Model):
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reasons"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    personal_data_purged_on = models.DateField(_("personal data deleted on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,7 +188,8 @@ class NoticeTemplate(models.Model):
 
 class Notice(models.Model):
     """A served notice, frozen: its PDF and DOCX are stored once with their SHA-256 and checked
-    on every download (security.md FILE-04). Never updated or deleted."""
+    on every download (security.md FILE-04). Never updated or deleted, except by the purge at the
+    end of the retention period."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("notice"), max_length=30, choices=NoticeKind.choices)
@@ -192,6 +204,9 @@ class Notice(models.Model):
     docx_sha256 = models.CharField(max_length=64)
     actor_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # After the retention period the files are deleted and the text (it names the applicant)
+    # is replaced (PI-04); the number, kind and dates stay for the statistics.
+    purged_on = models.DateField(_("deleted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")
@@ -238,6 +253,8 @@ class Attachment(models.Model):
     stored_name = models.CharField(max_length=80, unique=True)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The file is deleted from disk after its retention period (PI-04); the row stays.
+    purged_on = models.DateField(_("deleted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -181,6 +181,8 @@ def issue_notice(
 
 def read_notice_file(notice: Notice, fmt: str, *, actor=None) -> bytes:
     """The stored file, after checking it is the one that was served; a mismatch is audited."""
+    if notice.purged_on:
+        raise NoticeError(_("This file was deleted at the end of its retention period."))
     name, expected = (notice.pdf_name, notice.pdf_sha256) if fmt == "pdf" else (notice.docx_name, notice.docx_sha256)
     data = notice_path(name).read_bytes()
     if hashlib.sha256(data).hexdigest() != expected:

@@ -454,11 +454,13 @@ def _fee(application: Application, *, mode: str, pages) -> dict[str, Any]:
 
     if mode == fees.PER_REQUEST:
         month = application.received_on.replace(day=1)
-        same_applicant = Application.objects.filter(
-            agency=application.agency, id_number=application.id_number, received_on__gte=month
-        ).filter(
-            models.Q(received_on__lt=application.received_on)
-            | models.Q(received_on=application.received_on, pk__lte=application.pk)
+        same_applicant = (
+            Application.objects.with_id_number(application.id_number)
+            .filter(agency=application.agency, received_on__gte=month)
+            .filter(
+                models.Q(received_on__lt=application.received_on)
+                | models.Q(received_on=application.received_on, pk__lte=application.pk)
+            )
         )
         fee = fees.fee_per_request(same_applicant.count())
     elif mode == fees.PER_PAGE and isinstance(pages, int) and pages >= 0:
@@ -561,6 +563,8 @@ def read_attachment(attachment: Attachment, *, actor) -> bytes:
     application = attachment.application
     if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
         raise PermissionDenied(_("Only the agency's disclosure officers can see the full details."))
+    if attachment.purged_on:
+        raise ClockError(_("This file was deleted at the end of its retention period."))
     data = uploads.read_verified("attachments", attachment.stored_name, attachment.sha256)
     record_event(
         "applications.attachment.opened",

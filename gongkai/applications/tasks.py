@@ -18,3 +18,12 @@ def daily_archive_reminder() -> int:
     from gongkai.applications.archive import remind_archive
 
     return remind_archive()
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def daily_personal_data_purge() -> int:
+    """PI-04 (PIPL art. 47): delete personal data whose retention period is over; audited."""
+    from gongkai.applications.retention import purge_personal_data
+
+    result = purge_personal_data()
+    return result.applications + result.identity_proofs

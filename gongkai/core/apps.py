@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +19,19 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="gongkai.core.create_cache_table")
+        checks.register(check_personal_data_keys, checks.Tags.security)
+
+
+def check_personal_data_keys(app_configs=None, **kwargs):
+    """The personal-data keys parse and the cipher is known (docs/decisions/0022): `manage.py
+    check` fails before anything is encrypted with a broken configuration."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gongkai.core import crypto
+
+    try:
+        crypto.key_ring()
+        crypto.current_alg()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="gongkai.E001")]
+    return []

@@ -33,8 +33,16 @@ SENSITIVE_NAMES = re.compile(
 )
 
 
+def _purged(value: str) -> bool:
+    from gongkai.core.encrypted_fields import PURGED
+
+    return value == PURGED  # nothing left to hide (PI-04)
+
+
 def mask_id_number(value: str) -> str:
     value = (value or "").strip()
+    if _purged(value):
+        return value
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
@@ -42,6 +50,8 @@ def mask_id_number(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     value = (value or "").strip()
+    if _purged(value):
+        return value
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
@@ -50,6 +60,8 @@ def mask_phone(value: str) -> str:
 def mask_address(value: str) -> str:
     """Keep the address down to the township or street (永安 practice); hide the rest."""
     value = (value or "").strip()
+    if _purged(value):
+        return value
     for marker in ("街道", "乡", "镇"):
         cut = value.find(marker)
         if cut != -1:

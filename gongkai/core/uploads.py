@@ -3,6 +3,9 @@
 Allowed types are checked by their first bytes, not by the name the browser sends; ZIP-based
 formats are checked for their size when unpacked; files are stored outside any served directory
 under random names with their SHA-256, and read back only after the hash is checked again.
+Files of the folders in ``ENCRYPTED_FOLDERS`` (applicants' identity proofs and letters) are
+encrypted on disk (PI-03, gongkai.core.crypto); their SHA-256 is the plaintext's, so the check
+is the same for either kind.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from gongkai.core import crypto
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -35,6 +40,9 @@ CONTENT_TYPES = {
 EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
+# Folders holding applicants' personal data: their files are encrypted at rest (PI-03).
+ENCRYPTED_FOLDERS = frozenset({"attachments"})
+FILE_CONTEXT = "private-file"
 
 
 @dataclass(frozen=True)
@@ -101,8 +109,18 @@ def store(checked: CheckedFile, folder: str) -> str:
     root = Path(settings.PRIVATE_MEDIA_ROOT) / folder
     root.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{checked.kind}"
-    (root / name).write_bytes(checked.data)
+    (root / name).write_bytes(for_disk(folder, checked.data))
     return name
+
+
+def for_disk(folder: str, data: bytes) -> bytes:
+    """The bytes to write: encrypted under the current key in the folders of personal data."""
+    return crypto.encrypt(data, context=FILE_CONTEXT) if folder in ENCRYPTED_FOLDERS else data
+
+
+def from_disk(data: bytes) -> bytes:
+    """The plaintext of what was read (files stored before encryption are read as they are)."""
+    return crypto.decrypt(data, context=FILE_CONTEXT) if crypto.is_token(data) else data
 
 
 def stored_path(folder: str, name: str) -> Path:
@@ -110,9 +128,29 @@ def stored_path(folder: str, name: str) -> Path:
 
 
 def read_verified(folder: str, name: str, sha256: str) -> bytes | None:
-    """The stored bytes, or None when they no longer match the recorded hash."""
-    data = stored_path(folder, name).read_bytes()
+    """The stored bytes (decrypted), or None when they no longer match the recorded hash.
+    An encrypted file that fails its authentication tag was altered too; a key that is not
+    configured at all raises ``crypto.UnknownKeyError``."""
+    try:
+        data = from_disk(stored_path(folder, name).read_bytes())
+    except crypto.UnknownKeyError:
+        raise
+    except crypto.DecryptionError:
+        return None
     return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def reencrypt_stored(folder: str, name: str) -> bool:
+    """Rewrite one stored file under the current key (key rotation, or a file stored before
+    encryption); True when it was rewritten. The new file replaces the old one atomically."""
+    path = stored_path(folder, name)
+    raw = path.read_bytes()
+    if folder not in ENCRYPTED_FOLDERS or (crypto.is_token(raw) and crypto.is_current(raw)):
+        return False
+    temporary = path.with_name(f".{path.name}.rotating")
+    temporary.write_bytes(for_disk(folder, from_disk(raw)))
+    temporary.replace(path)
+    return True
 
 
 def download_response(data: bytes, *, content_type: str, filename: str):

@@ -88,21 +88,21 @@ def make_archive(agency, year: int = 2025):
     return package
 
 
-def make_attachment(application):
-    """An identity proof with a small stand-in PNG."""
+def make_attachment(application, kind: str = "identity_proof"):
+    """An identity proof (or another kind of file) with a small stand-in PNG."""
     import hashlib
 
     from gongkai.applications.models import Attachment
-    from gongkai.core.uploads import stored_path
+    from gongkai.core.uploads import for_disk, stored_path
 
     data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-    name = f"stand-in-{application.pk}.png"
+    name = f"stand-in-{application.pk}{'' if kind == 'identity_proof' else '-' + kind}.png"
     path = stored_path("attachments", name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path.write_bytes(for_disk("attachments", data))
     return Attachment.objects.create(
         application=application,
-        kind=Attachment.Kind.IDENTITY_PROOF,
+        kind=kind,
         original_name="proof.png",
         content_type="image/png",
         size=len(data),

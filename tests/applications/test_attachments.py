@@ -16,7 +16,7 @@ from gongkai.accounts.choices import Role
 from gongkai.applications import spam
 from gongkai.applications.models import Application, Attachment
 from gongkai.core.models import AuditEvent
-from gongkai.core.uploads import safe_name, stored_path
+from gongkai.core.uploads import read_verified, safe_name, stored_path
 from tests.applications.factories import applicant_fields
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,9 @@ def test_an_identity_proof_is_stored_privately_and_marks_the_application(client,
     attachment = Attachment.objects.get()
     assert attachment.original_name == "身份证.pdf"
     path = stored_path("attachments", attachment.stored_name)
-    assert path.read_bytes() == PDF
+    # Encrypted on disk (PI-03); the recorded SHA-256 is the plaintext's.
+    assert PDF not in path.read_bytes()
+    assert read_verified("attachments", attachment.stored_name, attachment.sha256) == PDF
     assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
     assert "身份证" not in attachment.stored_name
 
