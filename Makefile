@@ -36,7 +36,8 @@ lint: setup
 ## make check: migrations in step with models, deploy checks, translations complete
 check: setup
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=gongkai.example.gov.cn \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		AUDIT_HMAC_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=gongkai.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -q tests/test_translations.py
 
