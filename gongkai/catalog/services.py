@@ -134,7 +134,7 @@ def _ensure_may_act(actor, entry: Entry, step: str, office: Office | None = None
     elif STEP_OF_STATUS.get(entry.status) != step:
         raise ReviewError(
             _("This item is not at the step “%(step)s”; it is at “%(status)s”.")
-            % {"step": Step(step).label, "status": Status(entry.status).label}
+            % {"step": Step(step).label if step in Step.values else step, "status": Status(entry.status).label}
         )
     if not ROLES_OF_STEP[step] & user_roles(actor):
         raise PermissionDenied(_("Your roles do not include this review step."))

@@ -153,6 +153,8 @@ def record_event(
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+        if last is None:  # everything archived: continue after the newest checkpoint
+            last = AuditCheckpoint.objects.order_by("-up_to_id").values_list("up_to_id", "up_to_hash").first()
         fields["prev_hash"] = last[1] if last else GENESIS_HASH
         fields["id"] = (last[0] if last else 0) + 1
         fields["hash"] = compute_hash(fields)
@@ -185,6 +187,10 @@ def record_refusal(event: str, *, action: str, actor, obj=None, error: Exception
     return record_event(event, actor=actor, obj=obj, result=AuditResult.REFUSED, data=details)
 
 
+# Arguments worth naming in a refusal row when a service has them (which step, event or field).
+DETAIL_ARGUMENTS = ("step", "kind", "field")
+
+
 def audited_refusals(
     event: str, *, errors: tuple[type[Exception], ...] = (), obj: str | None = None, action: str | None = None
 ) -> Callable:
@@ -215,6 +221,7 @@ def audited_refusals(
                     actor=arguments.get("actor"),
                     obj=arguments.get(obj_parameter),
                     error=error,
+                    data={k: arguments[k] for k in DETAIL_ARGUMENTS if isinstance(arguments.get(k), str)},
                 )
                 raise
 
