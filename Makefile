@@ -39,6 +39,7 @@ lint: setup
 check: setup
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=gongkai.example.gov.cn \
+		AUDIT_HMAC_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		PERSONAL_DATA_KEYS=check:$$($(PY) -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest -q tests/test_translations.py

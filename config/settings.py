@@ -23,19 +23,23 @@ VAR_DIR = Path(envstr("GONGKAI_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = envbool("DEBUG", False)
 
 
+def _development_secret(file_name: str) -> str:
+    """Development only: one random key per checkout, kept in var/ (git ignores it)."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / file_name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 def _secret_key() -> str:
     key = envstr("SECRET_KEY")
     if key:
         return key
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
-    # Development only: one random key per checkout, kept in var/ (git ignores it).
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return _development_secret("secret_key")
 
 
 SECRET_KEY = _secret_key()
@@ -334,7 +338,24 @@ DEFAULT_EXCEPTION_REPORTER = "gongkai.core.masking.PersonalDataExceptionReporter
 WORKDAYS_COUNT_START_DAY = envbool("WORKDAYS_COUNT_START_DAY", False)
 # From this month-day on, administrators are warned while next year's arrangement is missing.
 CALENDAR_WARN_FROM = (11, 1)
-AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or SECRET_KEY
+# The audit chain's own key, never SECRET_KEY (AUD-02; decision 0019). AUDIT_HMAC_KEY_FILE works
+# too. Production without it: the deploy check warns and every audited action fails (AUD-03).
+AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or (_development_secret("audit_hmac_key") if DEBUG else "")
+
+
+def _audit_retention_days() -> int:
+    """Audit rows are kept at least 180 days (网络安全法 art. 21(3)); less is refused."""
+    days = envint("AUDIT_RETENTION_DAYS", 180)
+    if days < 180:
+        raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (网络安全法 art. 21(3)).")
+    return days
+
+
+AUDIT_RETENTION_DAYS = _audit_retention_days()
+# The daily export of the chain's head (append-only lines) and the retention job's archives:
+# files outside the database; in production put them on storage the database host cannot rewrite.
+AUDIT_HEAD_EXPORT_DIR = Path(envstr("AUDIT_HEAD_EXPORT_DIR", str(VAR_DIR / "audit-heads")))
+AUDIT_ARCHIVE_DIR = Path(envstr("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
 DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
 # Generated notices and uploaded files: outside any served directory, reached only through
 # permission-checked views (security.md FILE-02).

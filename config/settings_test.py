@@ -5,6 +5,7 @@ redirect is off because the test client speaks plain HTTP."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "k" * 50)
+os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-hmac-key-" + "a" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")

@@ -22,6 +22,8 @@ def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.CATALOG_SEARCH_INDEX_DIR = tmp_path / "search-index"  # the database rolls back; so must the index
+    settings.AUDIT_HEAD_EXPORT_DIR = tmp_path / "audit-heads"  # files outside the database, per test
+    settings.AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters must not leak from one test into the next

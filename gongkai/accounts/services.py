@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from gongkai.accounts.choices import ADMIN_ROLES, BUSINESS_ROLES, DISTRICT_ONLY_ROLES, OFFICE_ROLES, Role
 from gongkai.accounts.models import Agency, Office, RoleAssignment, User
 from gongkai.core.access import user_roles
-from gongkai.core.audit import record_event
+from gongkai.core.audit import audited_refusals, record_event
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def _snapshot_roles(user: User) -> list[str]:
     )
 
 
+@audited_refusals("accounts.agency.action_refused", obj="agency")
 @transaction.atomic
 def create_staff_user(
     *,
@@ -98,6 +99,7 @@ def create_staff_user(
     return user
 
 
+@audited_refusals("accounts.user.action_refused", obj="user")
 @transaction.atomic
 def set_user_roles(
     *, actor: User, user: User, grants: Iterable[RoleGrant], full_name: str | None = None, email: str | None = None
@@ -131,6 +133,7 @@ def set_user_roles(
     return user
 
 
+@audited_refusals("accounts.user.action_refused", obj="user")
 @transaction.atomic
 def set_user_active(*, actor: User, user: User, active: bool) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -170,6 +173,7 @@ AGENCY_CONTACT_FIELDS = (
 )
 
 
+@audited_refusals("accounts.agency.action_refused", obj="agency")
 @transaction.atomic
 def update_agency_contact(*, actor: User, agency: Agency, values: dict) -> Agency:
     """The 指南 contact block (A2/A9): the agency's system administrator keeps it current."""

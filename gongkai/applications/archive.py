@@ -23,7 +23,7 @@ from gongkai.applications.models import Application, ApplicationArchive
 from gongkai.applications.notices import notice_path
 from gongkai.applications.services import HANDLER_ROLES
 from gongkai.core.access import user_roles
-from gongkai.core.audit import record_event
+from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.masking import mask_id_number, mask_phone
 from gongkai.core.spreadsheets import safe_cell as _cell
 
@@ -71,6 +71,7 @@ def build_index(applications) -> bytes:
     return buffer.getvalue()
 
 
+@audited_refusals("applications.archive.action_refused", obj="agency")
 def build_archive(*, agency, year: int, actor) -> ApplicationArchive:
     """Assemble, store and record the archive package of ``year`` for ``agency``."""
     if actor.agency_id != agency.pk or not HANDLER_ROLES & user_roles(actor):

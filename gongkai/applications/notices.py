@@ -27,7 +27,7 @@ from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
 from gongkai.applications.services import HANDLER_ROLES
 from gongkai.core.access import user_roles
-from gongkai.core.audit import record_event
+from gongkai.core.audit import audited_refusals, record_event
 
 
 class NoticeError(ValueError):
@@ -124,6 +124,7 @@ def notice_path(name: str) -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "notices" / name
 
 
+@audited_refusals("applications.application.action_refused", errors=(NoticeError,))
 def issue_notice(
     application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = ""
 ) -> Notice:
@@ -198,6 +199,7 @@ def read_notice_file(notice: Notice, fmt: str, *, actor=None) -> bytes:
     return data
 
 
+@audited_refusals("applications.notice_template.action_refused", errors=(NoticeError,), obj="agency")
 @transaction.atomic
 def save_template(*, agency, kind: str, title: str, body: str, actor) -> NoticeTemplate:
     """An agency's own wording of one notice; its disclosure officers keep it (audited)."""

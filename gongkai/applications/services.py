@@ -30,7 +30,7 @@ from gongkai.applications.clock import ClockError, Entry, Kind
 from gongkai.applications.models import Application, Attachment, ClockEvent, NumberSequence
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
-from gongkai.core.audit import record_event
+from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import get_calendar
 from gongkai.core.sequences import next_in_sequence
 
@@ -204,6 +204,7 @@ def find_repeat(
     return repeat.application if repeat else None
 
 
+@audited_refusals("applications.application.action_refused", obj="agency")
 @sensitive_variables("code", "fingerprint")
 def submit_application(
     *,
@@ -363,6 +364,7 @@ def _latest(application: Application, kind: str) -> ClockEvent | None:
     return application.clock_events.filter(kind=kind).order_by("-on", "-id").first()
 
 
+@audited_refusals("applications.application.action_refused", errors=(ClockError,))
 @transaction.atomic
 def record_clock_event(
     application: Application,
@@ -472,6 +474,7 @@ def _fee(application: Application, *, mode: str, pages) -> dict[str, Any]:
     return {"mode": fee.mode, "amount": fee.amount, "basis": fee.basis}
 
 
+@audited_refusals("applications.application.action_refused", errors=(ClockError,))
 @transaction.atomic
 def reveal_personal_data(application: Application, *, actor, field: str) -> str:
     """The full value of one masked field, for the handling roles only; every reveal is audited."""

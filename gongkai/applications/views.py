@@ -459,9 +459,25 @@ def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
     return render(request, "applications/staff_detail.html", context, status=400)
 
 
-def _file_response(notice: Notice, fmt: str, data: bytes) -> HttpResponse:
+def _file_response(notice: Notice, fmt: str, data: bytes, actor=None) -> HttpResponse:
+    """Audited: staff by name; an applicant (no actor) by the application, never the code."""
     content_type = CONTENT_TYPES["pdf" if fmt == "pdf" else "docx"]
-    return download_response(data, content_type=content_type, filename=f"{notice.document_number}.{fmt}")
+    application = notice.application
+    return download_response(
+        data,
+        content_type=content_type,
+        filename=f"{notice.document_number}.{fmt}",
+        event="applications.notice.downloaded",
+        actor=actor,
+        obj=application,
+        agency=application.agency,
+        details={
+            "notice": notice.pk,
+            "document_number": notice.document_number,
+            "format": fmt,
+            "by": "staff" if actor is not None else "applicant",
+        },
+    )
 
 
 def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
@@ -473,7 +489,7 @@ def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
         return integrity_refusal(str(exc))
     except FileNotFoundError:
         raise Http404 from None
-    return _file_response(notice, fmt, data)
+    return _file_response(notice, fmt, data, actor=actor)
 
 
 @require_http_methods(["GET"])
@@ -579,7 +595,14 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
     if hashlib.sha256(data).hexdigest() != package.sha256:
         return integrity_refusal(_("This file has been altered since it was served; it is withheld."))
     return download_response(
-        data, content_type="application/zip", filename=f"{package.agency.slug}-{package.year}-applications.zip"
+        data,
+        content_type="application/zip",
+        filename=f"{package.agency.slug}-{package.year}-applications.zip",
+        event="applications.archive.downloaded",
+        actor=request.user,
+        obj=package,
+        agency=package.agency,
+        details={"year": package.year},
     )
 
 
@@ -596,5 +619,8 @@ def staff_attachment(request: HttpRequest, agency_slug: str, number: str, pk: in
         return integrity_refusal(str(exc))
     extension = attachment.stored_name.rsplit(".", 1)[-1]
     return download_response(
-        data, content_type=attachment.content_type, filename=f"{attachment.pk}-{attachment.kind}.{extension}"
+        data,
+        content_type=attachment.content_type,
+        filename=f"{attachment.pk}-{attachment.kind}.{extension}",
+        event=None,  # read_attachment audited the opening ("applications.attachment.opened", PI-02)
     )

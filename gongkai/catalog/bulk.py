@@ -33,7 +33,7 @@ from gongkai.catalog.models import Entry, ImportJob, Revision
 from gongkai.catalog.services import _hash, snapshot
 from gongkai.core.audit import record_event
 from gongkai.core.spreadsheets import safe_cell
-from gongkai.core.uploads import CheckedFile, check_upload, read_verified, store
+from gongkai.core.uploads import CONTENT_TYPES, CheckedFile, check_upload, download_response, read_verified, store
 
 # The file format: Chinese headers as officials write them (not translated: they are data).
 COLUMNS = (
@@ -374,7 +374,12 @@ def export_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     entries = entries_visible_to(request.user).exclude(status=Status.DRAFT).order_by("published_on", "pk")
     data = export_workbook(entries)
-    record_event("catalog.catalog.exported", actor=request.user, agency=agency, data={"rows": entries.count()})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="catalog-{agency.slug}-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return download_response(
+        data,
+        content_type=CONTENT_TYPES["xlsx"],
+        filename=f"catalog-{agency.slug}-{timezone.localdate():%Y%m%d}.xlsx",
+        event="catalog.catalog.exported",
+        actor=request.user,
+        agency=agency,
+        details={"rows": entries.count()},
+    )

@@ -35,7 +35,7 @@ from gongkai.catalog.choices import (
 )
 from gongkai.catalog.models import Entry, EntryAttachment, IndexSequence, Opinion, Revision, SubCategory
 from gongkai.core.access import user_roles
-from gongkai.core.audit import record_event
+from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import due_date, explain
 from gongkai.core.sequences import next_in_sequence
 
@@ -134,7 +134,7 @@ def _ensure_may_act(actor, entry: Entry, step: str, office: Office | None = None
     elif STEP_OF_STATUS.get(entry.status) != step:
         raise ReviewError(
             _("This item is not at the step “%(step)s”; it is at “%(status)s”.")
-            % {"step": Step(step).label, "status": Status(entry.status).label}
+            % {"step": Step(step).label if step in Step.values else step, "status": Status(entry.status).label}
         )
     if not ROLES_OF_STEP[step] & user_roles(actor):
         raise PermissionDenied(_("Your roles do not include this review step."))
@@ -271,6 +271,7 @@ class NewFile:
     text: str
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,), obj="entry")
 @transaction.atomic
 def save_draft(
     *,
@@ -369,6 +370,7 @@ def _next_status(entry: Entry, revision: Revision) -> str:
     return Status.REGISTERED  # not proactive: registered with its ground, never on the portal (H1)
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def submit(entry: Entry, *, actor) -> Entry:
     """The drafter sends the draft into review. A version already approved at some steps (returned
@@ -411,6 +413,7 @@ def _opinion(entry: Entry, actor, step: str, decision: str, comment: str = "", o
     )
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def return_for_revision(entry: Entry, *, actor, step: str, reason: str) -> Entry:
     """Any step may send the item back to its drafter with a reason."""
@@ -426,6 +429,7 @@ def return_for_revision(entry: Entry, *, actor, step: str, reason: str) -> Entry
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def approve(entry: Entry, *, actor, step: str, comment: str = "", **data) -> Entry:
     """Give the approving opinion of the step the entry waits for, then move it on."""
@@ -474,6 +478,7 @@ def _consented(entry: Entry, office: Office, revision: Revision) -> bool:
     ).exists()
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def consent(entry: Entry, *, actor, office: Office, comment: str) -> Entry:
     """A co-producing office's written consent (G6), by its head, for the current version."""
@@ -490,6 +495,7 @@ def consent(entry: Entry, *, actor, office: Office, comment: str) -> Entry:
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def escalate(entry: Entry, *, actor, authority: str, comment: str) -> Entry:
     """Send the 保密审查表 to the competent authority and wait for its answer (G7)."""
@@ -504,6 +510,7 @@ def escalate(entry: Entry, *, actor, authority: str, comment: str) -> Entry:
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def record_authority_answer(entry: Entry, *, actor, secret: bool, reference: str, comment: str = "") -> Entry:
     """The competent authority's recorded answer (G7). Not secret: the chain goes on to the
@@ -535,6 +542,7 @@ def is_routine(entry: Entry) -> bool:
     )
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,), obj="entries")
 @transaction.atomic
 def approve_many(entries: list[Entry], *, actor, comment: str) -> int:
     """The leader approves several routine items at once (G5 step 3); all or none."""
@@ -575,6 +583,7 @@ def _publish_now(entry: Entry, actor, *, now: datetime | None = None) -> None:
     search.index_entry(entry)
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def publish(entry: Entry, *, actor, at: datetime | None = None) -> Entry:
     """The web administrator publishes now, or schedules publication for ``at`` (B3, B5)."""
@@ -594,6 +603,7 @@ def publish(entry: Entry, *, actor, at: datetime | None = None) -> Entry:
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def cancel_schedule(entry: Entry, *, actor) -> Entry:
     entry = _lock(entry)
@@ -627,6 +637,7 @@ def publish_scheduled(now: datetime | None = None) -> int:
     return count
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def withdraw(entry: Entry, *, actor, reason: str) -> Entry:
     """Take a published item off every public surface at once, with the reason (B8). The index
@@ -646,6 +657,7 @@ def withdraw(entry: Entry, *, actor, reason: str) -> Entry:
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def set_validity(entry: Entry, *, actor, validity: str, reason: str) -> Entry:
     """Mark a published item amended or repealed (有效性), with the reason; re-indexed."""
@@ -665,6 +677,7 @@ def set_validity(entry: Entry, *, actor, validity: str, reason: str) -> Entry:
     return entry
 
 
+@audited_refusals("catalog.entry.action_refused", errors=(ReviewError,))
 @transaction.atomic
 def start_correction(entry: Entry, *, actor) -> Entry:
     """A new draft that corrects a published item (B8); it passes the whole chain again."""
@@ -684,6 +697,7 @@ def start_correction(entry: Entry, *, actor) -> Entry:
     )
 
 
+@audited_refusals("catalog.subcategory.action_refused", obj="agency")
 @transaction.atomic
 def add_subcategory(*, actor, agency: Agency, category: str, name: str) -> SubCategory:
     """An agency-defined sub-category (A4), added by its disclosure office."""

@@ -366,15 +366,26 @@ def staff_leader_queue(request: HttpRequest, agency_slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def staff_attachment(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
     attachment = get_object_or_404(EntryAttachment.objects.select_related("entry"), pk=pk)
-    _entry(request, agency_slug, attachment.entry_id)  # visibility check
-    return _serve(attachment)
+    entry = _entry(request, agency_slug, attachment.entry_id)  # visibility check
+    return _serve(attachment, actor=request.user, entry=entry)
 
 
-def _serve(attachment: EntryAttachment) -> HttpResponse:
+def _serve(attachment: EntryAttachment, *, actor=None, entry: Entry | None = None) -> HttpResponse:
+    """Staff downloads (of any item, published or not) are audited; the public's downloads of
+    published items are public information and are not (decision 0019)."""
     data = read_verified("catalog", attachment.stored_name, attachment.sha256)
     if data is None:
         return integrity_refusal(_("This file failed its integrity check and is not served."))
-    return download_response(data, content_type=CONTENT_TYPES[attachment.kind], filename=attachment.name)
+    return download_response(
+        data,
+        content_type=CONTENT_TYPES[attachment.kind],
+        filename=attachment.name,
+        event="catalog.attachment.downloaded" if entry is not None else None,
+        actor=actor,
+        obj=entry,
+        agency=entry.agency if entry is not None else None,
+        details={"attachment": attachment.pk},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,7 +551,7 @@ def item(request: HttpRequest, index_number: str) -> HttpResponse:
 def public_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """A published item's attachment; drafts', withdrawn and registered items' files are 404."""
     attachment = get_object_or_404(EntryAttachment, pk=pk, entry__in=published_entries())
-    return _serve(attachment)
+    return _serve(attachment)  # public information: not audited
 
 
 @require_http_methods(["GET", "POST"])
@@ -569,4 +580,12 @@ def staff_review_form(request: HttpRequest, agency_slug: str, pk: int) -> HttpRe
     entry = _entry(request, agency_slug, pk)
     if not entry.escalated_to:
         raise Http404
-    return download_response(render_review_form(entry), content_type="application/pdf", filename="保密审查表.pdf")
+    return download_response(
+        render_review_form(entry),
+        content_type="application/pdf",
+        filename="保密审查表.pdf",
+        event="catalog.review_form.downloaded",
+        actor=request.user,
+        obj=entry,
+        agency=entry.agency,
+    )

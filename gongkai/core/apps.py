@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="gongkai.core.create_cache_table")
         checks.register(check_personal_data_keys, checks.Tags.security)
+        from gongkai.core import checks as _deploy_checks  # noqa: F401  registers the deploy checks
 
 
 def check_personal_data_keys(app_configs=None, **kwargs):

@@ -54,7 +54,7 @@ class AccessPolicyMiddleware:
         record_event(
             "core.access.denied",
             actor=request.user,
-            result="failure",
+            result="refused",
             data={"url_name": match.view_name if match else "", "decision": decision.value},
         )
         if decision is Decision.FORBIDDEN:

@@ -52,6 +52,8 @@ class CalendarDay(models.Model):
 class AuditResult(models.TextChoices):
     SUCCESS = "success", _("Succeeded")
     FAILURE = "failure", _("Failed")
+    # A service or the access policy refused the action (permission or state); nothing changed.
+    REFUSED = "refused", _("Refused")
 
 
 class AuditEvent(models.Model):
@@ -88,6 +90,35 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event}"
+
+
+class AuditCheckpoint(models.Model):
+    """One retention run: the audit rows up to ``up_to_id`` were archived to a file and removed
+    (security.md AUD-02; 网络安全法 art. 21(3)). ``verify_chain`` starts after the newest
+    checkpoint, from its ``up_to_hash``; the row carries the HMAC of its own content.
+
+    The DELETE trigger on ``core_auditevent`` lets only rows at or below the newest checkpoint go;
+    this table itself refuses UPDATE and DELETE (migration 0006, docs/decisions/0019-audit.md).
+    """
+
+    created_at = models.DateTimeField(_("archived at"))
+    first_id = models.BigIntegerField(_("first archived row"))
+    up_to_id = models.BigIntegerField(_("last archived row"), unique=True)
+    prev_hash = models.CharField(max_length=64)  # the chain hash before first_id
+    up_to_hash = models.CharField(max_length=64)  # the chain hash of up_to_id
+    rows = models.PositiveIntegerField(_("rows archived"))
+    cutoff = models.DateTimeField(_("archived rows older than"))
+    archive_name = models.CharField(_("archive file"), max_length=200)
+    archive_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit archive checkpoint")
+        verbose_name_plural = _("audit archive checkpoints")
+        ordering = ["-up_to_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}..{self.up_to_id} → {self.archive_name}"
 
 
 class SentReminder(models.Model):

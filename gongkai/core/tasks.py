@@ -12,3 +12,20 @@ from gongkai.core.calendar import remind_missing_next_year
 def daily_calendar_check() -> bool:
     """From 1 November, remind district system administrators daily while next year is missing."""
     return remind_missing_next_year()
+
+
+@db_periodic_task(crontab(hour="0", minute="5"))
+def daily_audit_head_export() -> bool:
+    """Export the audit chain's head to the file outside the database (AUD-02)."""
+    from gongkai.core.audit_files import export_head
+
+    return export_head() is not None
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def daily_audit_retention() -> int:
+    """Archive and remove audit rows past the retention period (≥ 180 days, AUD-02)."""
+    from gongkai.core.audit_files import archive_old_events
+
+    checkpoint = archive_old_events()
+    return checkpoint.rows if checkpoint else 0

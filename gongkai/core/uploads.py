@@ -153,11 +153,32 @@ def reencrypt_stored(folder: str, name: str) -> bool:
     return True
 
 
-def download_response(data: bytes, *, content_type: str, filename: str):
+def download_response(
+    data: bytes,
+    *,
+    content_type: str,
+    filename: str,
+    event: str | None,
+    actor=None,
+    obj=None,
+    agency=None,
+    details: dict | None = None,
+):
     """A private file as a download: never rendered inline, never sniffed, never cached, and
-    sandboxed if a browser opens it anyway (security.md FILE-02)."""
+    sandboxed if a browser opens it anyway (security.md FILE-02).
+
+    Every download is audited here (AUD-01): ``event`` is the ``*.downloaded`` code, recorded
+    with the actor (None for an applicant: then ``obj`` is the application, never the query
+    code) and the object. ``event=None`` only for public information (a published catalog
+    file) or a file whose reading the service has already audited; say which at the call.
+    If the audit row cannot be written, no file is served (AUD-03).
+    """
     from django.http import HttpResponse
 
+    if event is not None:
+        from gongkai.core.audit import record_event
+
+        record_event(event, actor=actor, obj=obj, agency=agency, data={"file": safe_name(filename), **(details or {})})
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{safe_name(filename)}"'
     response["X-Content-Type-Options"] = "nosniff"

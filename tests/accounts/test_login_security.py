@@ -192,6 +192,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "p" * 30 + "-production-like-secret-" + "q" * 30,
+        "AUDIT_HMAC_KEY": "r" * 30 + "-production-like-audit-key-" + "s" * 30,
         "ALLOWED_HOSTS": "gongkai.example.gov.cn",
         "DEBUG": "false",
         "GONGKAI_VAR_DIR": str(tmp_path),

@@ -262,5 +262,5 @@ def test_denials_are_audited(client, world):
     client.force_login(world.person(world.township, Role.CLERK))
     client.get(reverse("core:audit-list"))
     event = AuditEvent.objects.get(event="core.access.denied")
-    assert event.result == "failure"
+    assert event.result == "refused"
     assert event.data["url_name"] == "core:audit-list"
