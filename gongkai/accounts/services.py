@@ -564,7 +564,6 @@ def disable_stale_accounts(*, now=None) -> int:
     from datetime import timedelta
 
     from django.conf import settings
-    from django.db.models import Q
 
     days = settings.ACCOUNT_INACTIVE_DAYS
     if not days:
