@@ -294,6 +294,11 @@ def test_the_decide_page_refuses_the_requester(client, world):
     response = client.post(reverse("accounts:role-request-decide", args=[account.request.pk]), {"decision": "approve"})
     assert response.status_code == 403
     assert roles_of(account.user) == set()
+    # The requester sees that the roles wait for approval.
+    assert "新增角色待审批" in client.get(reverse("accounts:user-list", args=["maoshe"])).content.decode()
+    edit = client.get(reverse("accounts:user-edit", args=["maoshe", account.user.pk])).content.decode()
+    assert "政务公开专员" in edit
+    assert "待审批" in edit
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
