@@ -60,6 +60,7 @@ def world(db, tmp_path) -> World:
         credentials_file=str(tmp_path / "credentials.txt"),
         without_applications=True,
         without_catalog=True,
+        without_role_requests=True,
         stdout=io.StringIO(),
     )
     return World(

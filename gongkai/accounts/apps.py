@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self) -> None:
-        from gongkai.accounts import signals  # noqa: F401  (login audit receivers)
+        from gongkai.accounts import checks, signals  # noqa: F401  (deploy checks, login audit receivers)

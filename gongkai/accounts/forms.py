@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.accounts.choices import OFFICE_ROLES, Role
 from gongkai.accounts.models import Agency, Office
 from gongkai.accounts.services import AGENCY_CONTACT_FIELDS, RoleGrant, validate_role_set
+from gongkai.accounts.validators import validate_not_reserved_username
 
 username_validator = RegexValidator(
     r"^[A-Za-z0-9_.-]{3,40}$", _("Use 3 to 40 letters, digits, dots, hyphens or underscores.")
@@ -60,6 +60,16 @@ class StaffEditForm(StaffFormMixin, forms.Form):
         required=False,
         help_text=_("Needed for drafting clerks and office heads."),
     )
+    reason = forms.CharField(
+        label=_("Reason for new roles"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "New roles take effect once approved: business roles by the agency's principal leader, "
+            "administrator roles and the principal leader role by the district. Removing roles takes effect at once."
+        ),
+    )
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,16 +78,18 @@ class StaffEditForm(StaffFormMixin, forms.Form):
 
 
 class StaffCreateForm(StaffEditForm):
-    username = forms.CharField(label=_("Account"), validators=[username_validator], max_length=40)
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=False), strip=False, max_length=128
-    )
-    field_order = ["username", "full_name", "email", "password", "roles", "office"]
+    """No password field: the account gets a one-time password the person replaces at first
+    sign-in (AC-04); its roles wait for approval."""
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
+    username = forms.CharField(
+        label=_("Account"), validators=[username_validator, validate_not_reserved_username], max_length=40
+    )
+    field_order = ["username", "full_name", "email", "roles", "office", "reason"]
+
+
+class RoleRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AgencyContactForm(forms.ModelForm):

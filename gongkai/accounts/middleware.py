@@ -29,7 +29,9 @@ class SessionLifetimeMiddleware:
 
 class PasswordAgeMiddleware:
     """Staff whose password is older than PASSWORD_MAX_AGE_DAYS must change it before anything
-    else (等保 L3-CES1-01; AUTH-02). Sign-out and the change page itself stay reachable."""
+    else (等保 L3-CES1-01; AUTH-02), and so must a new account still on the one-time password
+    its creator saw (``must_change_password``, AC-04). Sign-out and the change page itself stay
+    reachable."""
 
     ALLOWED = ("accounts:password-change", "accounts:logout", "accounts:login")
 
@@ -47,9 +49,14 @@ class PasswordAgeMiddleware:
 
         days = settings.PASSWORD_MAX_AGE_DAYS
         user = request.user
-        if not days or not user.is_authenticated or not request.resolver_match:
+        if not user.is_authenticated or not request.resolver_match:
             return None
         if request.resolver_match.view_name in self.ALLOWED or request.resolver_match.view_name.startswith("portal:"):
+            return None
+        if getattr(user, "must_change_password", False):
+            messages.warning(request, _("This is your first sign-in: choose your own password before you continue."))
+            return redirect("accounts:password-change")
+        if not days:
             return None
         changed = user.password_changed_at or user.date_joined
         if (timezone.now() - changed).days < days:

@@ -116,6 +116,9 @@ class User(AbstractUser):
     # Bumped whenever roles change or the account is disabled: every open session ends (AUTH-06).
     session_version = models.PositiveIntegerField(default=0, editable=False)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # An account opened through the workbench starts with a one-time password the creator has
+    # seen: its owner must choose their own at first sign-in (security.md AC-04, AUTH-02).
+    must_change_password = models.BooleanField(_("must choose a new password"), default=False, editable=False)
 
     REQUIRED_FIELDS = ["full_name"]
 
@@ -167,3 +170,99 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class RoleGrantRequest(models.Model):
+    """A grant of roles waiting for a second person (security.md AC-04; seed G3).
+
+    The security administrator asks; the roles take effect only when an approver decides:
+    business roles by the agency's principal leader (主要领导), administrator roles and the
+    principal leader role itself by the district (its security administrator or principal
+    leader). Neither the person who asked nor the person receiving the roles may decide, which
+    the database enforces as well. ``roles_before``/``roles_after`` are lists of
+    ``{"role": …, "office": office id or null}``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    class Scope(models.TextChoices):
+        AGENCY = "agency", _("The agency's principal leader")
+        DISTRICT = "district", _("The district")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_grant_requests"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="role_grant_requests"
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="role_grant_requests_made"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    for_new_account = models.BooleanField(_("for a new account"), default=False)
+    roles_before = models.JSONField(_("roles before"), default=list)
+    roles_after = models.JSONField(_("roles requested"), default=list)
+    reason = models.TextField(_("reason"), max_length=500)
+    scope = models.CharField(_("approved by"), max_length=10, choices=Scope.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_grant_requests_decided",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_role_request_per_user"
+            ),
+            # Four eyes (AC-04): the decider is neither the requester nor the person concerned.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("user"))),
+                name="role_request_decided_by_another_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | Q(status="superseded")
+                | (Q(status__in=["approved", "rejected"]) & Q(decided_by__isnull=False)),
+                name="role_request_decision_has_a_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_status_display()}"
+
+    @staticmethod
+    def _labels(items: list[dict]) -> list[str]:
+        office_ids = [i["office"] for i in items if i["office"]]
+        offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
+        labels = []
+        for item in items:
+            label = str(Role(item["role"]).label)
+            if item["office"]:
+                label += f"（{offices.get(item['office'], '')}）"
+            labels.append(label)
+        return labels
+
+    def labels_before(self) -> list[str]:
+        return self._labels(self.roles_before)
+
+    def labels_after(self) -> list[str]:
+        return self._labels(self.roles_after)
+
+    def labels_added(self) -> list[str]:
+        before = {(i["role"], i["office"]) for i in self.roles_before}
+        return self._labels([i for i in self.roles_after if (i["role"], i["office"]) not in before])

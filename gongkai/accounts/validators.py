@@ -87,3 +87,49 @@ def validate_index_template(template: str) -> None:
         raise ValidationError(_("The format must contain {year} and {serial}, and no other placeholder than {prefix}."))
     if len(sample) > 60:
         raise ValidationError(_("The format gives numbers that are too long."))
+
+
+# Shared, default and test account names (security.md AUTH-01): refused for new accounts and
+# reported by the deploy check. Compared case-insensitively, ignoring trailing digits and
+# separators, so "Admin", "admin01" and "test_2" count too.
+RESERVED_USERNAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "root",
+        "test",
+        "tester",
+        "sa",
+        "guest",
+        "system",
+        "sysadmin",
+        "superuser",
+        "super",
+        "user",
+        "demo",
+        "default",
+        "operator",
+        "manager",
+        "support",
+        "webmaster",
+        "anonymous",
+        "nobody",
+        "public",
+        "staff",
+    }
+)
+
+
+def is_reserved_username(username: str) -> bool:
+    import re
+
+    return re.sub(r"[\d._-]+$", "", username.strip().lower()) in RESERVED_USERNAMES
+
+
+def validate_not_reserved_username(username: str) -> None:
+    if is_reserved_username(username):
+        raise ValidationError(
+            _("“%(name)s” is a shared or default account name: give each person an account of their own name."),
+            code="reserved_username",
+            params={"name": username},
+        )

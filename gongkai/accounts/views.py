@@ -19,14 +19,24 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.choices import OFFICE_ROLES, Role
-from gongkai.accounts.forms import AgencyContactForm, LoginForm, StaffCreateForm, StaffEditForm
-from gongkai.accounts.models import Agency, User
+from gongkai.accounts.forms import (
+    AgencyContactForm,
+    LoginForm,
+    RoleRequestDecisionForm,
+    StaffCreateForm,
+    StaffEditForm,
+)
+from gongkai.accounts.models import Agency, RoleGrantRequest, User
 from gongkai.accounts.services import (
     AGENCY_CONTACT_FIELDS,
-    create_staff_user,
+    approve_role_request,
+    open_staff_account,
+    reject_role_request,
+    requests_awaiting,
     set_user_active,
     set_user_roles,
     update_agency_contact,
+    visible_role_requests,
 )
 from gongkai.applications.selectors import application_deadline_counts
 from gongkai.core.access import APPLICATION_READERS, CATALOG_WORKERS, user_roles
@@ -51,12 +61,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        change_own_password(user=request.user, new_password=form.cleaned_data["new_password1"])
-        request.user.refresh_from_db()
-        update_session_auth_hash(request, request.user)
-        messages.success(request, _("Your password has been changed."))
-        return redirect("accounts:dashboard")
-    return render(request, "accounts/password_change.html", {"form": form})
+        try:
+            change_own_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.user.refresh_from_db()
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:dashboard")
+    return render(
+        request, "accounts/password_change.html", {"form": form, "first_sign_in": request.user.must_change_password}
+    )
 
 
 @require_http_methods(["GET"])
@@ -69,6 +85,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     application_counts = None
     if APPLICATION_READERS & roles:
         application_counts = application_deadline_counts(request.user.agency, timezone.localdate())
+    role_requests_waiting = None
+    if roles & {Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER}:
+        role_requests_waiting = len(requests_awaiting(request.user))
     catalog_counts = None
     if CATALOG_WORKERS & roles:
         from gongkai.catalog.selectors import deadline_counts
@@ -83,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "roles": roles,
             "application_counts": application_counts,
             "catalog_counts": catalog_counts,
+            "role_requests_waiting": role_requests_waiting,
         },
     )
 
@@ -95,10 +115,14 @@ def _agency(slug: str) -> Agency:
 def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = _agency(agency_slug)
     staff = agency.staff.prefetch_related("role_assignments__office").order_by("-is_active", "username")
-    return render(request, "accounts/user_list.html", {"agency": agency, "staff": staff})
+    pending = set(
+        RoleGrantRequest.objects.filter(agency=agency, status=RoleGrantRequest.Status.PENDING).values_list(
+            "user_id", flat=True
+        )
+    )
+    return render(request, "accounts/user_list.html", {"agency": agency, "staff": staff, "pending": pending})
 
 
-@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = _agency(agency_slug)
@@ -106,20 +130,20 @@ def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = create_staff_user(
+            account = open_staff_account(
                 actor=request.user,
                 agency=agency,
                 username=data["username"],
                 full_name=data["full_name"],
                 email=data["email"],
-                password=data["password"],
                 grants=data["grants"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
-            return redirect("accounts:user-list", agency_slug=agency.slug)
+            # The one-time password is shown this once (the response is not cached: NoStoreMiddleware).
+            return render(request, "accounts/user_created.html", {"agency": agency, "account": account})
     return render(request, "accounts/user_form.html", {"agency": agency, "form": form, "creating": True})
 
 
@@ -144,18 +168,34 @@ def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             set_user_roles(
-                actor=request.user, user=member, grants=data["grants"], full_name=data["full_name"], email=data["email"]
+                actor=request.user,
+                user=member,
+                grants=data["grants"],
+                full_name=data["full_name"],
+                email=data["email"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Saved. The person's open sessions have ended."))
+            if RoleGrantRequest.objects.filter(user=member, status=RoleGrantRequest.Status.PENDING).exists():
+                messages.success(request, _("Saved. The new roles take effect once approved."))
+            else:
+                messages.success(request, _("Saved."))
             return redirect("accounts:user-list", agency_slug=agency.slug)
     history = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(member.pk))[:30]
+    requests = RoleGrantRequest.objects.filter(user=member).select_related("requested_by", "decided_by")[:10]
     return render(
         request,
         "accounts/user_form.html",
-        {"agency": agency, "form": form, "member": member, "creating": False, "history": history},
+        {
+            "agency": agency,
+            "form": form,
+            "member": member,
+            "creating": False,
+            "history": history,
+            "role_requests": requests,
+        },
     )
 
 
@@ -188,3 +228,38 @@ def agency_edit(request: HttpRequest, agency_slug: str) -> HttpResponse:
         messages.success(request, _("The agency's details are saved."))
         return redirect("accounts:agency-edit", agency_slug=agency.slug)
     return render(request, "accounts/agency_form.html", {"agency": agency, "form": form})
+
+
+@require_http_methods(["GET"])
+def role_request_list(request: HttpRequest) -> HttpResponse:
+    """The approver's queue (AC-04): requests waiting for this person's decision, and the
+    recent requests of the agencies they may see."""
+    waiting = requests_awaiting(request.user)
+    waiting_ids = {r.pk for r in waiting}
+    recent = [r for r in visible_role_requests(request.user)[:50] if r.pk not in waiting_ids]
+    return render(
+        request,
+        "accounts/role_requests.html",
+        {"waiting": waiting, "recent": recent, "form": RoleRequestDecisionForm()},
+    )
+
+
+@require_POST
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    role_request = get_object_or_404(visible_role_requests(request.user), pk=pk)
+    form = RoleRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to reject."))
+        return redirect("accounts:role-request-list")
+    note = form.cleaned_data["note"]
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            approve_role_request(actor=request.user, request=role_request, note=note)
+            messages.success(request, _("Approved. The roles have taken effect."))
+        else:
+            reject_role_request(actor=request.user, request=role_request, note=note)
+            messages.success(request, _("Rejected."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("accounts:role-request-list")

@@ -70,6 +70,10 @@ URL_ACCESS: dict[str, Access] = {
     "accounts:user-deactivate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     "accounts:user-activate": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     "accounts:agency-edit": roles(Role.SYSTEM_ADMIN, agency_kwarg="agency_slug"),
+    # Role grants wait for a second person (AC-04): the principal leader or the district's
+    # security administrator decides; the service checks who may decide which request.
+    "accounts:role-request-list": roles(Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER),
+    "accounts:role-request-decide": roles(Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER),
     # Applications (依申请公开): the public form, receipt and tracking (by number + query code)
     "applications:apply": APPLICANT,
     "applications:receipt": APPLICANT,

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 EVENT_LABELS = {
     "accounts.user.created": _("Account created"),
     "accounts.user.roles_changed": _("Roles changed"),
+    "accounts.user.updated": _("Account details changed"),
+    "accounts.role_request.created": _("Roles requested, waiting for approval"),
+    "accounts.role_request.approved": _("Role request approved"),
+    "accounts.role_request.rejected": _("Role request rejected"),
+    "accounts.role_request.superseded": _("Role request superseded"),
     "accounts.user.activated": _("Account enabled"),
     "accounts.user.deactivated": _("Account disabled"),
     "accounts.user.password_changed": _("Password changed"),

@@ -34,7 +34,8 @@ def test_demo_district_has_agencies_offices_and_one_person_per_role(tmp_path):
     assert township.offices.get(is_disclosure_office=True).name == "党政办"
     for agency in Agency.objects.all():
         validate_uscc(agency.credit_code)
-        roles = set(User.objects.filter(agency=agency).values_list("role_assignments__role", flat=True))
+        holders = User.objects.filter(agency=agency, role_assignments__isnull=False)
+        roles = set(holders.values_list("role_assignments__role", flat=True))
         expected = (BUSINESS_ROLES | ADMIN_ROLES) - ({Role.DISTRICT_SUPERVISOR} if agency.parent_id else set())
         assert roles == set(expected)
 
@@ -84,3 +85,26 @@ def test_demo_applications_cover_every_state_and_can_be_tracked(tmp_path, client
     demo = next(line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if "申请查询演示" in line)
     response = client.post("/applications/track/", {"number": demo[2], "query_code": demo[3]})
     assert response.status_code == 200
+
+
+def test_demo_holds_role_requests_in_each_state_and_demo_people_sign_in_directly(tmp_path, client):
+    # AC-04: the approver's queue is not empty in the demo; the bootstrap people need no forced change.
+    from django.urls import reverse
+
+    from gongkai.accounts.models import RoleGrantRequest
+
+    path = tmp_path / "c.txt"
+    call_command(
+        "load_demo", credentials_file=str(path), without_applications=True, without_catalog=True, stdout=io.StringIO()
+    )
+    statuses = set(RoleGrantRequest.objects.values_list("status", flat=True))
+    assert {"pending", "approved", "rejected"} <= statuses
+    assert RoleGrantRequest.objects.filter(status="pending", scope="district").exists()
+    credentials = {line.split("\t")[2]: line.split("\t")[3] for line in path.read_text(encoding="utf-8").splitlines()}
+    principal = "maoshe.principal"
+    client.post(reverse("accounts:login"), {"username": principal, "password": credentials[principal]})
+    assert client.get(reverse("accounts:dashboard")).context["role_requests_waiting"] == 1
+    client.post(reverse("accounts:logout"))
+    new = "maoshe.disclosure2"
+    client.post(reverse("accounts:login"), {"username": new, "password": credentials[new]})
+    assert client.get(reverse("accounts:dashboard"))["Location"] == reverse("accounts:password-change")

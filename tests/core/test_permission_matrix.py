@@ -43,6 +43,7 @@ APPLICATION_WORKERS = APPLICATION_SEE_ALL | {
 
 CATALOG_WORKERS = APPLICATION_WORKERS | {(a, Role.WEB_ADMINISTRATOR) for a in ("own", "district")}
 CLERKS = {("own", Role.CLERK), ("district", Role.CLERK)}
+ROLE_APPROVERS = {(a, r) for a in ("own", "district") for r in (Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER)}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -64,6 +65,10 @@ EXPECTED = {
     "accounts:user-edit": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-member"),
     "accounts:user-deactivate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
     "accounts:user-activate": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
+    # Role grants wait for a second person (AC-04): the approver's queue; the service decides who
+    # may decide which request (tests/accounts/test_role_requests.py)
+    "accounts:role-request-list": (ROLE_APPROVERS, 200, None),
+    "accounts:role-request-decide": (ROLE_APPROVERS, 405, "role-request"),  # POST only
     "applications:apply": (ANON, 200, "agency"),
     "applications:receipt": (ANON, 404, None),  # only after a submission in this session
     "applications:track": (ANON, 200, None),
@@ -151,6 +156,8 @@ def build_url(name, kind, agency, member):
         if kind == "own-catalog-attachment":
             return reverse(name, args=[agency.slug, make_entry_attachment(entry).pk]), query
         return reverse(name, args=[agency.slug, entry.pk]), query
+    if kind == "role-request":
+        return reverse(name, args=[1]), query
     if kind == "own-import-job":
         return reverse(name, args=[agency.slug, make_import_job(agency).pk]), query
     if kind == "query-catalog":

@@ -2,19 +2,19 @@
 and one demo person per role in each. Passwords are random, printed once and written to
 settings.DEMO_CREDENTIALS_FILE (git ignores var/); no fixed default password exists.
 
+The demo people are a bootstrap: created from the command line with their roles at once
+(create_staff_user, audited as a bootstrap) and no forced password change. The demo role
+requests go through the workbench's flow (open_staff_account, approval by a second person).
+
 The unified social credit codes are synthetic (valid check characters, made-up organisation
 codes); the contact details are placeholders to be replaced by each agency's system administrator.
 """
 
 from __future__ import annotations
 
-import secrets
-import string
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.choices import AgencyKind, Role
 from gongkai.accounts.models import Agency, Office
-from gongkai.accounts.services import RoleGrant, create_staff_user
+from gongkai.accounts.services import RoleGrant, create_staff_user, one_time_password
 from gongkai.accounts.validators import uscc_check_character
 from gongkai.applications.demo import load_demo_applications
 
@@ -102,14 +102,84 @@ USERNAME_SUFFIX = {
 
 
 def random_password() -> str:
-    alphabet = string.ascii_letters + string.digits + "-_.!@#"
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(16))
-        try:
-            validate_password(candidate)
-        except ValidationError:
-            continue
-        return candidate
+    return one_time_password()
+
+
+def load_demo_role_requests() -> list[str]:
+    """Role requests in each state (AC-04): one approved, one rejected, two waiting (a business
+    role for 茅畲乡's principal leader, a second audit administrator for the district). They go
+    through the services, so the audit trail holds them too. The two new accounts print their
+    one-time password: their first sign-in asks for a password of their own."""
+    from gongkai.accounts.models import User
+    from gongkai.accounts.services import approve_role_request, open_staff_account, set_user_roles
+
+    def person(slug: str, suffix: str) -> User:
+        return User.objects.get(username=f"{slug}.{suffix}")
+
+    lines: list[str] = []
+    # Approved: the district's security administrator asks, the district's principal leader approves.
+    account = open_staff_account(
+        actor=person("huangyan", "secadmin"),
+        agency=Agency.objects.get(slug="huangyan"),
+        username="huangyan.supervisor2",
+        full_name="钱督查",
+        email="huangyan.supervisor2@example.gov.cn",
+        grants=[RoleGrant(role=Role.DISTRICT_SUPERVISOR)],
+        reason="区政府信息公开领导小组办公室新增督查人员。",
+    )
+    approve_role_request(actor=person("huangyan", "principal"), request=account.request, note="同意。")
+    lines.append(
+        f"台州市黄岩区人民政府\t{Role.DISTRICT_SUPERVISOR.label}（已审批，首次登录须修改密码）"
+        f"\t{account.user.username}\t{account.one_time_password}"
+    )
+    # Rejected: a drafting clerk is not also the disclosure officer.
+    maoshe = Agency.objects.get(slug="maoshe")
+    clerk = person("maoshe", "clerk")
+    office = clerk.role_assignments.get(role=Role.CLERK).office
+    set_user_roles(
+        actor=person("maoshe", "secadmin"),
+        user=clerk,
+        grants=[RoleGrant(role=Role.CLERK, office=office), RoleGrant(role=Role.DISCLOSURE_OFFICER)],
+        reason="政务公开专员休假期间临时兼任。",
+    )
+    from gongkai.accounts.models import RoleGrantRequest
+    from gongkai.accounts.services import reject_role_request
+
+    reject_role_request(
+        actor=person("maoshe", "principal"),
+        request=RoleGrantRequest.objects.get(user=clerk, status=RoleGrantRequest.Status.PENDING),
+        note="经办人不兼任政务公开专员，请由党政办另行安排。",
+    )
+    # Waiting for 茅畲乡's principal leader: a new disclosure officer.
+    account = open_staff_account(
+        actor=person("maoshe", "secadmin"),
+        agency=maoshe,
+        username="maoshe.disclosure2",
+        full_name="孙新公",
+        email="maoshe.disclosure2@example.gov.cn",
+        grants=[RoleGrant(role=Role.DISCLOSURE_OFFICER)],
+        reason="党政办新进人员，承担依申请公开受理。",
+    )
+    lines.append(
+        f"{maoshe.name}\t{Role.DISCLOSURE_OFFICER.label}（待审批，首次登录须修改密码）"
+        f"\t{account.user.username}\t{account.one_time_password}"
+    )
+    # Waiting for the district: a second audit administrator of a department.
+    agri = Agency.objects.get(slug="huangyan-agri")
+    account = open_staff_account(
+        actor=person("huangyan-agri", "secadmin"),
+        agency=agri,
+        username="huangyan-agri.auditadmin2",
+        full_name="冯复核",
+        email="huangyan-agri.auditadmin2@example.gov.cn",
+        grants=[RoleGrant(role=Role.AUDIT_ADMIN)],
+        reason="审计管理员 B 岗。",
+    )
+    lines.append(
+        f"{agri.name}\t{Role.AUDIT_ADMIN.label}（待区级审批，首次登录须修改密码）"
+        f"\t{account.user.username}\t{account.one_time_password}"
+    )
+    return lines
 
 
 class Command(BaseCommand):
@@ -121,14 +191,29 @@ class Command(BaseCommand):
             "--without-applications", action="store_true", help="no demo applications (used by the tests)"
         )
         parser.add_argument("--without-catalog", action="store_true", help="no demo catalog (used by the tests)")
+        parser.add_argument(
+            "--without-role-requests", action="store_true", help="no demo role requests (used by the tests)"
+        )
 
-    def handle(self, *args, credentials_file, without_applications=False, without_catalog=False, **options):
+    def handle(
+        self,
+        *args,
+        credentials_file,
+        without_applications=False,
+        without_catalog=False,
+        without_role_requests=False,
+        **options,
+    ):
         translation.activate(settings.LANGUAGE_CODE)
         path = Path(credentials_file)
         if Agency.objects.filter(slug="huangyan").exists():
             self.stdout.write(_("Demo data is already loaded; the demo passwords are in %(path)s") % {"path": path})
             return
-        lines = self._load(with_applications=not without_applications, with_catalog=not without_catalog)
+        lines = self._load(
+            with_applications=not without_applications,
+            with_catalog=not without_catalog,
+            with_role_requests=not without_role_requests,
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         path.chmod(0o600)
@@ -139,7 +224,9 @@ class Command(BaseCommand):
             self.stdout.write("  " + line)
 
     @transaction.atomic
-    def _load(self, *, with_applications: bool, with_catalog: bool = True) -> list[str]:
+    def _load(
+        self, *, with_applications: bool, with_catalog: bool = True, with_role_requests: bool = True
+    ) -> list[str]:
         lines: list[str] = []
         district = None
         for spec in AGENCIES:
@@ -190,4 +277,6 @@ class Command(BaseCommand):
             from gongkai.catalog.demo import load_demo_catalog
 
             lines += load_demo_catalog()
+        if with_role_requests:
+            lines += load_demo_role_requests()
         return lines
