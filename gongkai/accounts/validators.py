@@ -87,3 +87,10 @@ def validate_index_template(template: str) -> None:
         raise ValidationError(_("The format must contain {year} and {serial}, and no other placeholder than {prefix}."))
     if len(sample) > 60:
         raise ValidationError(_("The format gives numbers that are too long."))
+
+
+def validate_network_list(value: str) -> None:
+    """Every line a CIDR range or an address (security.md AUTH-04)."""
+    from gongkai.accounts.networks import parse_networks
+
+    parse_networks(value)
