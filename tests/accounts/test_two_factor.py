@@ -420,3 +420,34 @@ def test_demo_administrators_and_leaders_get_a_key_and_demo_otp_prints_a_working
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("demo_otp", "maoshe.leader", stdout=io.StringIO())
+
+
+def test_the_operator_resets_a_security_administrators_factor(world):
+    admin = world.person(world.township, Role.SECURITY_ADMIN)  # has the demo device
+    out = io.StringIO()
+    call_command("reset_two_factor", admin.username, stdout=out)
+    assert "下次登录时重新设置" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AuditEvent.objects.get(event="accounts.otp.reset")
+    assert event.actor_id is None and event.object_id == str(admin.pk)
+
+
+def test_an_old_password_is_changed_after_the_code_step_not_instead_of_it(client, world):
+    leader = staff(world, Role.LEADER_IN_CHARGE)
+    device = device_for(leader)
+    with time_machine.travel(NOW, tick=False):
+        type(leader).objects.filter(pk=leader.pk).update(password_changed_at=NOW - timedelta(days=200))
+        sign_in(client, leader)
+        assert client.get("/staff/")["Location"].startswith(CODE_STEP)
+        assert client.get(CODE_STEP).status_code == 200  # not sent to the password page first
+        assert give_code(client, code_of(device, NOW)).status_code == 302
+        assert client.get("/staff/")["Location"] == reverse("accounts:password-change")
+
+
+def test_the_code_step_never_sends_anyone_to_another_site(client, world):
+    leader = staff(world, Role.LEADER_IN_CHARGE)
+    device = device_for(leader)
+    with time_machine.travel(NOW, tick=False):
+        sign_in(client, leader)
+        response = client.post(CODE_STEP, {"code": code_of(device, NOW), "next": "https://evil.example/"})
+    assert response["Location"] == "/staff/"
