@@ -429,7 +429,8 @@ def test_the_operator_resets_a_security_administrators_factor(world):
     assert "下次登录时重新设置" in out.getvalue()
     assert not TOTPDevice.objects.filter(user=admin).exists()
     event = AuditEvent.objects.get(event="accounts.otp.reset")
-    assert event.actor_id is None and event.object_id == str(admin.pk)
+    assert event.actor_id is None
+    assert event.object_id == str(admin.pk)
 
 
 def test_an_old_password_is_changed_after_the_code_step_not_instead_of_it(client, world):
