@@ -7,6 +7,7 @@ passes with the production values (tests/test_security_settings.py proves it).
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    # Second factor for staff (security.md AUTH-04): TOTP devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "gongkai.core",
     "gongkai.accounts",
@@ -99,8 +104,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
     "gongkai.accounts.middleware.SessionLifetimeMiddleware",
+    # Before every other check of a staff page: the network allowlists, then the second factor.
+    "gongkai.accounts.middleware.StaffNetworkMiddleware",
+    "gongkai.accounts.middleware.TwoFactorMiddleware",
     "gongkai.accounts.middleware.PasswordAgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -225,6 +234,22 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "gongkai.core.request_context.client_ip"
 AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Second factor (security.md AUTH-04; docs/decisions/0021-otp.md). Administrators (三员) and
+# leaders always need a TOTP code; other staff when their agency asks for it, or everyone when
+# TWO_FACTOR_FOR_ALL_STAFF is on. Wrong codes lock the device for 1, 2, 4, 8 … × the factor seconds.
+TWO_FACTOR_FOR_ALL_STAFF = envbool("TWO_FACTOR_FOR_ALL_STAFF", False)
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Gongkai")
+OTP_TOTP_THROTTLE_FACTOR = envint("OTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = envint("OTP_THROTTLE_FACTOR", 1)
+# The administration pages (三员) answer 404 outside these networks (comma-separated CIDR
+# ranges; empty: no restriction). Each agency may also limit its staff's pages to its networks.
+ADMIN_ALLOWED_NETWORKS = envlist("ADMIN_ALLOWED_NETWORKS")
+for _network in ADMIN_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ADMIN_ALLOWED_NETWORKS: {_network!r} is not a CIDR range") from exc
 
 # Staff sessions: 30 minutes idle (each request renews), 8 hours absolute (AUTH-05).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)

@@ -31,6 +31,39 @@ def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.HUEY = {**settings.HUEY, "immediate": True}
 
 
+def verify_second_factor(client, user):
+    """Mark the client's session as having given the second factor (security.md AUTH-04), the
+    way django_otp.login does after a correct code: a confirmed TOTP device of the user's is
+    recorded in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_both_factors(request, monkeypatch):
+    """``client.force_login(user)`` stands for a person fully signed in: password and code. Tests
+    of the code step itself sign in through the login form, or mark themselves ``one_factor``."""
+    if request.node.get_closest_marker("one_factor"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test's final flush:

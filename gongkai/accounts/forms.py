@@ -98,3 +98,42 @@ class AgencyContactForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = list(AGENCY_CONTACT_FIELDS)
+
+
+class OTPCodeForm(forms.Form):
+    """The code step (AUTH-04): a 6-digit code, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class OTPConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code shown by the app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class AgencySecurityForm(forms.Form):
+    require_two_factor_for_all = forms.BooleanField(
+        label=_("Second factor for all staff"),
+        required=False,
+        help_text=_("Administrators and leaders always sign in with a code; this asks it of everyone."),
+    )
+    allowed_networks = forms.CharField(
+        label=_("Allowed networks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One network range a line, e.g. 10.12.0.0/16. Empty: staff pages can be used from anywhere."),
+    )
+
+    def clean_allowed_networks(self):
+        from gongkai.accounts.networks import parse_networks
+
+        value = self.cleaned_data["allowed_networks"]
+        parse_networks(value)
+        return value

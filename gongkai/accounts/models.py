@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.choices import ADMIN_ROLES, AgencyKind, Role
-from gongkai.accounts.validators import validate_index_template, validate_uscc
+from gongkai.accounts.validators import validate_index_template, validate_network_list, validate_uscc
 
 
 class Agency(models.Model):
@@ -52,6 +52,20 @@ class Agency(models.Model):
     supervision_phone = models.CharField(_("supervision and complaints phone"), max_length=40)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set by the agency's security administrator (security.md AUTH-04): a second factor for every
+    # staff member (administrators and leaders always need one), and the networks staff pages
+    # may be used from (one CIDR range a line; empty: anywhere).
+    require_two_factor_for_all = models.BooleanField(
+        _("second factor for all staff"),
+        default=False,
+        help_text=_("Administrators and leaders always sign in with a code; this asks it of everyone."),
+    )
+    allowed_networks = models.TextField(
+        _("allowed networks"),
+        blank=True,
+        validators=[validate_network_list],
+        help_text=_("One network range a line, e.g. 10.12.0.0/16. Empty: staff pages can be used from anywhere."),
+    )
 
     class Meta:
         verbose_name = _("agency")

@@ -55,6 +55,12 @@ URL_ACCESS: dict[str, Access] = {
     "accounts:logout": PUBLIC,
     "accounts:password-change": STAFF,
     "accounts:dashboard": STAFF,
+    # The second factor (AUTH-04): the code step and enrolment come after the password step;
+    # TwoFactorMiddleware lets only these through before the code is given.
+    "accounts:otp-verify": STAFF,
+    "accounts:otp-enrol": STAFF,
+    "accounts:two-factor": STAFF,
+    "accounts:recovery-codes": STAFF,
     # The working-day calculator serves every staff member
     "core:workday-calculator": STAFF,
     # The national holiday arrangement is one for the whole platform: district system admin.
@@ -74,6 +80,9 @@ URL_ACCESS: dict[str, Access] = {
     # security administrator decides; the service checks who may decide which request.
     "accounts:role-request-list": roles(Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER),
     "accounts:role-request-decide": roles(Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER),
+    # Sign-in rules (second factor for all, allowed networks) and a lost phone: security admin
+    "accounts:agency-security": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
+    "accounts:user-otp-reset": roles(Role.SECURITY_ADMIN, agency_kwarg="agency_slug"),
     # Applications (依申请公开): the public form, receipt and tracking (by number + query code)
     "applications:apply": APPLICANT,
     "applications:receipt": APPLICANT,
@@ -159,6 +168,18 @@ def decide(user, access: Access | None, url_kwargs: dict) -> Decision:
     if not access.roles & user_roles(user):
         return Decision.FORBIDDEN
     return Decision.ALLOW
+
+
+def is_staff_page(access: Access | None) -> bool:
+    """A classified page for signed-in staff (not the public portal, not the sign-in page)."""
+    return access is not None and not access.public
+
+
+def is_administration_page(access: Access | None) -> bool:
+    """A page only the 三员 administrators reach: limited to ADMIN_ALLOWED_NETWORKS (AUTH-04)."""
+    from gongkai.accounts.choices import ADMIN_ROLES
+
+    return access is not None and access.roles is not None and access.roles <= ADMIN_ROLES
 
 
 def user_roles(user) -> frozenset[str]:

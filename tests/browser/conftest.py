@@ -29,6 +29,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+# username -> base32 TOTP key of the demo accounts that sign in with a code; see totp_code().
+TOTP_SECRETS: dict[str, str] = {}
+_LAST_STEP: dict[str, int] = {}
+
+
+def totp_code(username: str) -> str:
+    """The code the person's authenticator app would show. A code is accepted once per 30-second
+    step, so a second sign-in in the same step uses the next step's code (the server accepts one
+    step of drift), and a third waits for the step to change."""
+    import base64
+
+    from django_otp.oath import hotp
+
+    key = base64.b32decode(TOTP_SECRETS[username])
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, _LAST_STEP.get(username, -1) + 1)
+        if step <= now + 1:
+            break
+        time.sleep(1)
+    _LAST_STEP[username] = step
+    return f"{hotp(key, step):06d}"
+
+
 def find_chromium() -> str | None:
     if "CHROMIUM_PATH" in os.environ:  # an explicit choice, even an empty one, wins
         path = os.environ["CHROMIUM_PATH"]
@@ -88,8 +112,10 @@ def live_site(tmp_path_factory):
     )
     credentials = {}
     for line in credentials_file.read_text(encoding="utf-8").splitlines():
-        _agency, _role, username, password = line.split("\t")
+        _agency, _role, username, password, *secret = line.split("\t")
         credentials[username] = password  # also "number -> query code" of a demo application
+        if secret:  # administrators and leaders: the key of their authenticator app (AUTH-04)
+            TOTP_SECRETS[username] = secret[0]
     port = free_port()
     log = open(var / "server.log", "w")  # noqa: SIM115 - closed after the session
     server = subprocess.Popen(

@@ -54,6 +54,12 @@ EXPECTED = {
     "accounts:logout": (ANON, 405, None),  # POST only
     "accounts:dashboard": (ANY_STAFF, 200, None),
     "accounts:password-change": (ANY_STAFF, 200, None),
+    # The second factor (AUTH-04). force_login gives both factors (tests/conftest.py), so the
+    # code step sends a verified person straight on.
+    "accounts:otp-verify": (ANY_STAFF, 302, None),
+    "accounts:otp-enrol": (ANY_STAFF, 200, None),
+    "accounts:two-factor": (ANY_STAFF, 200, None),
+    "accounts:recovery-codes": (ANY_STAFF, 405, None),  # POST only
     "core:workday-calculator": (ANY_STAFF, 200, None),
     "core:calendar-list": ({("district", Role.SYSTEM_ADMIN)}, 200, None),
     "core:calendar-create": ({("district", Role.SYSTEM_ADMIN)}, 200, None),
@@ -69,6 +75,8 @@ EXPECTED = {
     # may decide which request (tests/accounts/test_role_requests.py)
     "accounts:role-request-list": (ROLE_APPROVERS, 200, None),
     "accounts:role-request-decide": (ROLE_APPROVERS, 405, "role-request"),  # POST only
+    "accounts:agency-security": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 200, "own-agency"),
+    "accounts:user-otp-reset": ({("own", Role.SECURITY_ADMIN), ("district", Role.SECURITY_ADMIN)}, 405, "own-member"),
     "applications:apply": (ANON, 200, "agency"),
     "applications:receipt": (ANON, 404, None),  # only after a submission in this session
     "applications:track": (ANON, 200, None),

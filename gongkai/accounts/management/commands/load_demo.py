@@ -19,10 +19,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.accounts.choices import AgencyKind, Role
 from gongkai.accounts.models import Agency, Office
 from gongkai.accounts.services import RoleGrant, create_staff_user, one_time_password
+from gongkai.accounts.two_factor import DEMO_DEVICE_NAME, TWO_FACTOR_ROLES, base32_secret
 from gongkai.accounts.validators import uscc_check_character
 from gongkai.applications.demo import load_demo_applications
 
@@ -222,6 +224,12 @@ class Command(BaseCommand):
         )
         for line in lines:
             self.stdout.write("  " + line)
+        self.stdout.write(
+            _(
+                "Accounts with a fifth column (administrators and leaders) also need a sign-in code: add that "
+                "key to an authenticator app, or run `python manage.py demo_otp ACCOUNT` for the current code."
+            )
+        )
 
     @transaction.atomic
     def _load(
@@ -259,7 +267,7 @@ class Command(BaseCommand):
                 username = f"{spec['slug']}.{USERNAME_SUFFIX[role]}"
                 password = random_password()
                 office = business_office if role in (Role.CLERK, Role.OFFICE_HEAD) else None
-                create_staff_user(
+                user = create_staff_user(
                     actor=None,
                     agency=agency,
                     username=username,
@@ -268,7 +276,13 @@ class Command(BaseCommand):
                     password=password,
                     grants=[RoleGrant(role=role, office=office)],
                 )
-                lines.append(f"{agency.name}\t{Role(role).label}\t{username}\t{password}")
+                line = f"{agency.name}\t{Role(role).label}\t{username}\t{password}"
+                if role in TWO_FACTOR_ROLES:
+                    # Administrators and leaders sign in with a code (AUTH-04): the fifth column
+                    # is the key for an authenticator app; `manage.py demo_otp NAME` prints the code.
+                    device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+                    line += f"\t{base32_secret(device)}"
+                lines.append(line)
         if with_applications:
             today = timezone.localdate()
             for agency in Agency.objects.exclude(parent=None):
