@@ -276,6 +276,16 @@ DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"
 # permission-checked views (security.md FILE-02).
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # FILE-01: no form takes more than a few files
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Uploads larger than 2.5 MB are spooled to disk while the request is read: keep those temp
+# files where the start-up clean-up finds what a crash left (REL-06; docs/decisions/0020).
+FILE_UPLOAD_TEMP_DIR = Path(envstr("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp")))
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# Malware scanning of every upload, failing closed (FILE-03; gongkai/core/scanning.py):
+# "clamd" (the default in production), "none" (development only: `check --deploy` warns), or a
+# dotted path to a scanner class. CLAMD_ADDRESS is clamd's local socket path or host:port.
+MALWARE_SCANNER = envstr("MALWARE_SCANNER", "none" if DEBUG else "clamd")
+CLAMD_ADDRESS = envstr("CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = envint("CLAMD_TIMEOUT", 30)
 # Whether the time between a fee notice and payment is excluded from the reply period is not
 # verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).
 APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)

@@ -6,9 +6,16 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from gongkai.core.calendar import remind_missing_next_year
+from gongkai.core.uploads import clean_staging
 
 
 @db_periodic_task(crontab(hour="8", minute="0"))
 def daily_calendar_check() -> bool:
     """From 1 November, remind district system administrators daily while next year is missing."""
     return remind_missing_next_year()
+
+
+@db_periodic_task(crontab(minute="17"))
+def hourly_staging_clean_up() -> int:
+    """Remove staged upload files a crash left behind (REL-06); recent ones may still commit."""
+    return len(clean_staging())
