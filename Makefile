@@ -22,6 +22,7 @@ setup: $(VENV)/.installed
 run: setup
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py clean_staged_files --all
 	@echo "Gongkai: http://127.0.0.1:$(PORT)/   staff workbench: http://127.0.0.1:$(PORT)/staff/"
 	DEBUG=true $(PY) manage.py run_huey --quiet & HUEY_PID=$$!; \
 	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \

@@ -390,6 +390,16 @@ PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
 # (32 bytes, base64) that seals each backup with AES-256-GCM; keep the key away from the backups.
 BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
 BACKUP_ENCRYPTION_KEY = envstr("BACKUP_ENCRYPTION_KEY")
+# Uploads larger than 2.5 MB are spooled to disk while the request is read: keep those temp
+# files where the start-up clean-up finds what a crash left (REL-06; docs/decisions/0020).
+FILE_UPLOAD_TEMP_DIR = Path(envstr("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp")))
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# Malware scanning of every upload, failing closed (FILE-03; gongkai/core/scanning.py):
+# "clamd" (the default in production), "none" (development only: `check --deploy` warns), or a
+# dotted path to a scanner class. CLAMD_ADDRESS is clamd's local socket path or host:port.
+MALWARE_SCANNER = envstr("MALWARE_SCANNER", "none" if DEBUG else "clamd")
+CLAMD_ADDRESS = envstr("CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = envint("CLAMD_TIMEOUT", 30)
 # Whether the time between a fee notice and payment is excluded from the reply period is not
 # verified (regulations.md §3); excluded by default (docs/decisions/0010-application-clock.md).
 APPLICATION_FEE_TIME_EXCLUDED = envbool("APPLICATION_FEE_TIME_EXCLUDED", True)

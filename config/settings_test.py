@@ -13,3 +13,7 @@ os.environ.setdefault("HUEY_IMMEDIATE", "true")
 os.environ.setdefault("PERSONAL_DATA_KEYS", "test1:" + "dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTMyYnk=")
 
 from config.settings import *  # noqa: F403
+
+# Uploads are scanned by a fake in the unit tests and by a real clamd in tests/core/test_clamd.py;
+# set here (not in os.environ) so the deploy-check subprocess still sees production defaults.
+MALWARE_SCANNER = os.environ.get("MALWARE_SCANNER", "none")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from gongkai.applications.choices import OPEN_STATUSES
 from gongkai.applications.models import Application, ApplicationArchive
 from gongkai.applications.notices import notice_path
 from gongkai.applications.services import HANDLER_ROLES
+from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.masking import mask_id_number, mask_phone
@@ -92,30 +91,23 @@ def build_archive(*, agency, year: int, actor) -> ApplicationArchive:
                     if path.exists():
                         archive.write(path, f"{application.number}/{notice.document_number}.{suffix}")
     data = buffer.getvalue()
-    root = Path(settings.PRIVATE_MEDIA_ROOT) / "archives"
-    root.mkdir(parents=True, exist_ok=True)
-    file_name = f"{uuid.uuid4().hex}.zip"
-    (root / file_name).write_bytes(data)
-    try:
-        with transaction.atomic():
-            package = ApplicationArchive.objects.create(
-                agency=agency,
-                year=year,
-                file_name=file_name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                application_count=len(applications),
-                created_by=actor.full_name,
-            )
-            record_event(
-                "applications.archive.created",
-                actor=actor,
-                obj=package,
-                agency=agency,
-                data={"year": year, "applications": len(applications), "sha256": package.sha256},
-            )
-    except Exception:
-        (root / file_name).unlink(missing_ok=True)
-        raise
+    with uploads.atomic_with_files():  # the file appears only if the record commits (REL-01)
+        file_name = uploads.stage_file(data, "archives", ".zip")
+        package = ApplicationArchive.objects.create(
+            agency=agency,
+            year=year,
+            file_name=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            application_count=len(applications),
+            created_by=actor.full_name,
+        )
+        record_event(
+            "applications.archive.created",
+            actor=actor,
+            obj=package,
+            agency=agency,
+            data={"year": year, "applications": len(applications), "sha256": package.sha256},
+        )
     return package
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import string
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from gongkai.applications.documents import Letter, render_docx, render_pdf
 from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
 from gongkai.applications.services import HANDLER_ROLES
+from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 
@@ -113,11 +113,8 @@ def _cn(day: date) -> str:
 
 
 def _write(data: bytes, suffix: str) -> tuple[str, str]:
-    root = Path(settings.PRIVATE_MEDIA_ROOT) / "notices"
-    root.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{suffix}"
-    (root / name).write_bytes(data)
-    return name, hashlib.sha256(data).hexdigest()
+    """Stage the file; it is moved into place when the notice's transaction commits (REL-01)."""
+    return uploads.stage_file(data, "notices", suffix), hashlib.sha256(data).hexdigest()
 
 
 def notice_path(name: str) -> Path:
@@ -128,7 +125,7 @@ def notice_path(name: str) -> Path:
 def issue_notice(
     application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = ""
 ) -> Notice:
-    """Generate, freeze and record one notice. Files written before a failure are removed."""
+    """Generate, freeze and record one notice. Its files appear only if the record commits."""
     application = Application.objects.select_related("agency", "agency__parent").get(pk=application.pk)
     if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
         raise PermissionDenied(_("Only the agency's disclosure officers serve notices."))
@@ -148,35 +145,31 @@ def issue_notice(
         paragraphs=paragraphs,
         signed_on=served_on,
     )
-    pdf_name, pdf_hash = _write(render_pdf(letter), ".pdf")
-    docx_name, docx_hash = _write(render_docx(letter), ".docx")
-    try:
-        with transaction.atomic():
-            notice = Notice.objects.create(
-                application=application,
-                kind=kind,
-                document_number=letter.document_number,
-                title=title,
-                text="\n\n".join(paragraphs),
-                served_on=served_on,
-                served_by=served_by,
-                pdf_name=pdf_name,
-                pdf_sha256=pdf_hash,
-                docx_name=docx_name,
-                docx_sha256=docx_hash,
-                actor_name=actor.full_name,
-            )
-            record_event(
-                "applications.notice.served",
-                actor=actor,
-                obj=application,
-                agency=application.agency,
-                data={"kind": kind, "document_number": notice.document_number, "pdf_sha256": pdf_hash},
-            )
-    except Exception:
-        notice_path(pdf_name).unlink(missing_ok=True)
-        notice_path(docx_name).unlink(missing_ok=True)
-        raise
+    pdf_data, docx_data = render_pdf(letter), render_docx(letter)
+    with uploads.atomic_with_files():
+        pdf_name, pdf_hash = _write(pdf_data, ".pdf")
+        docx_name, docx_hash = _write(docx_data, ".docx")
+        notice = Notice.objects.create(
+            application=application,
+            kind=kind,
+            document_number=letter.document_number,
+            title=title,
+            text="\n\n".join(paragraphs),
+            served_on=served_on,
+            served_by=served_by,
+            pdf_name=pdf_name,
+            pdf_sha256=pdf_hash,
+            docx_name=docx_name,
+            docx_sha256=docx_hash,
+            actor_name=actor.full_name,
+        )
+        record_event(
+            "applications.notice.served",
+            actor=actor,
+            obj=application,
+            agency=application.agency,
+            data={"kind": kind, "document_number": notice.document_number, "pdf_sha256": pdf_hash},
+        )
     return notice
 
 
@@ -185,7 +178,10 @@ def read_notice_file(notice: Notice, fmt: str, *, actor=None) -> bytes:
     if notice.purged_on:
         raise NoticeError(_("This file was deleted at the end of its retention period."))
     name, expected = (notice.pdf_name, notice.pdf_sha256) if fmt == "pdf" else (notice.docx_name, notice.docx_sha256)
-    data = notice_path(name).read_bytes()
+    try:
+        data = notice_path(name).read_bytes()
+    except FileNotFoundError:  # never written (a crash before the commit moved it) or removed
+        data = b""
     if hashlib.sha256(data).hexdigest() != expected:
         record_event(
             "applications.notice.integrity_failed",

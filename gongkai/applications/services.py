@@ -219,7 +219,7 @@ def submit_application(
     """Register an application with its receipt date (art. 31) and start the clock.
 
     ``files`` are (Attachment.Kind, CheckedFile) pairs already checked by the form; they are
-    stored before the transaction and removed again if it fails (REL-01).
+    staged and moved into place when the transaction commits, removed if it fails (REL-01).
 
     The same ``idempotency_key`` with the same request again returns the first application
     (REL-02): a double click, a retry or the back button never creates a second one. The key is
@@ -240,9 +240,10 @@ def submit_application(
         code = _derived_code(agency=agency, idempotency_key=idempotency_key, request_hash=fingerprint)
     else:
         code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(10))
-    stored = [(kind, checked, uploads.store(checked, "attachments")) for kind, checked in files]
     try:
-        with transaction.atomic():
+        # The files are staged and moved into place only when this commits (REL-01).
+        with uploads.atomic_with_files():
+            stored = [(kind, checked, uploads.store(checked, "attachments")) for kind, checked in files]
             application = Application(
                 agency=agency,
                 number=_next_number(agency, received_on.year),
@@ -287,11 +288,7 @@ def submit_application(
                 agency=agency,
                 data={"channel": channel, "received_on": received_on, "due_on": application.due_on},
             )
-    except BaseException as exc:
-        for _kind, _checked, name in stored:
-            uploads.stored_path("attachments", name).unlink(missing_ok=True)
-        if not isinstance(exc, IntegrityError):
-            raise
+    except IntegrityError:
         # A concurrent submission with the same key won the race: answer with its application.
         if idempotency_key:
             repeat = _repeat(agency, idempotency_key, fingerprint)

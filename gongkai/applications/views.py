@@ -61,7 +61,7 @@ from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.models import AuditEvent
 from gongkai.core.normalise import ASCII_INTEGER_RE, nfkc
 from gongkai.core.request_context import client_ip
-from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal
+from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, refusal_status
 
 ATTACHMENT_FIELDS = (("identity_proof", "identity_proof"), ("scanned_letter", "scanned_letter"))
 STEP_LABELS = {
@@ -150,7 +150,9 @@ def apply(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 "query_code": submission.query_code,
             }
             return redirect("applications:receipt")
-    return _apply_page(request, agency, form, captcha_required)
+    # A refused upload answers 400 (503 while the virus scanner is unavailable) with the form.
+    status = refusal_status(form) if request.method == "POST" else 200
+    return _apply_page(request, agency, form, captcha_required, status=status)
 
 
 @never_cache
@@ -284,7 +286,8 @@ def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 % {"number": submission.application.number, "code": submission.query_code},
             )
             return redirect("applications:staff-detail", agency_slug=agency.slug, number=submission.application.number)
-    return render(request, "applications/staff_create.html", {"agency": agency, "form": form})
+    status = refusal_status(form) if request.method == "POST" else 200
+    return render(request, "applications/staff_create.html", {"agency": agency, "form": form}, status=status)
 
 
 EVENT_FORMS = {
@@ -591,7 +594,8 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
     from gongkai.applications.models import ApplicationArchive
 
     package = get_object_or_404(ApplicationArchive, pk=pk, agency=_agency(agency_slug))
-    data = archive_path(package).read_bytes()
+    path = archive_path(package)
+    data = path.read_bytes() if path.exists() else b""  # missing counts as altered
     if hashlib.sha256(data).hexdigest() != package.sha256:
         return integrity_refusal(_("This file has been altered since it was served; it is withheld."))
     return download_response(

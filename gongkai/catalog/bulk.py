@@ -33,7 +33,17 @@ from gongkai.catalog.models import Entry, ImportJob, Revision
 from gongkai.catalog.services import _hash, snapshot
 from gongkai.core.audit import record_event
 from gongkai.core.spreadsheets import safe_cell
-from gongkai.core.uploads import CONTENT_TYPES, CheckedFile, check_upload, download_response, read_verified, store
+from gongkai.core.uploads import (
+    CONTENT_TYPES,
+    CheckedFile,
+    atomic_with_files,
+    check_upload,
+    download_response,
+    read_verified,
+    refusal_status,
+    scan_upload,
+    store,
+)
 
 # The file format: Chinese headers as officials write them (not translated: they are data).
 COLUMNS = (
@@ -201,6 +211,7 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:
     return values, problems
 
 
+@atomic_with_files()  # the file is staged and moved into place on commit (REL-01)
 def create_job(*, agency: Agency, actor, checked: CheckedFile) -> ImportJob:
     stored = store(checked, "catalog-imports")
     job = ImportJob.objects.create(
@@ -341,6 +352,7 @@ def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 data = upload.read(10 * 1024 * 1024 + 1)
                 if len(data) > 10 * 1024 * 1024:
                     raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": 10})
+                scan_upload(data, "csv")  # FILE-03: every upload, fail closed
                 checked = CheckedFile(
                     data=data, kind="csv", original_name="import.csv", sha256=hashlib.sha256(data).hexdigest()
                 )
@@ -356,7 +368,10 @@ def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
             return redirect("catalog:staff-import-status", agency_slug=agency.slug, pk=job.pk)
     jobs = ImportJob.objects.filter(agency=agency)[:10]
     return render(
-        request, "catalog/staff_import.html", {"agency": agency, "form": form, "jobs": jobs, "columns": COLUMNS}
+        request,
+        "catalog/staff_import.html",
+        {"agency": agency, "form": form, "jobs": jobs, "columns": COLUMNS},
+        status=refusal_status(form) if request.method == "POST" else 200,  # 400/503 for a refused upload
     )
 
 

@@ -38,6 +38,7 @@ from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import due_date, explain
 from gongkai.core.sequences import next_in_sequence
+from gongkai.core.uploads import CheckedFile, atomic_with_files, store
 
 
 class ReviewError(ValidationError):
@@ -272,7 +273,7 @@ class NewFile:
 
 
 @audited_refusals("catalog.entry.action_refused", errors=(ReviewError,), obj="entry")
-@transaction.atomic
+@atomic_with_files()  # the attachments are staged and moved into place on commit (REL-01)
 def save_draft(
     *,
     actor,
@@ -318,8 +319,6 @@ def save_draft(
 
 
 def _store_attachment(entry: Entry, new: NewFile) -> EntryAttachment:
-    from gongkai.core.uploads import CheckedFile, store
-
     stored = store(CheckedFile(data=new.data, kind=new.kind, original_name=new.name, sha256=new.sha256), "catalog")
     return EntryAttachment.objects.create(
         entry=entry,

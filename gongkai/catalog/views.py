@@ -31,7 +31,7 @@ from gongkai.catalog.models import Entry, EntryAttachment, Revision, SearchState
 from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiting_for
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import explain
-from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, read_verified
+from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, read_verified, refusal_status
 
 # ---------------------------------------------------------------------------------------------
 # Staff: lists and queues
@@ -143,7 +143,8 @@ def staff_edit(request: HttpRequest, agency_slug: str, pk: int | None = None) ->
         else:
             messages.success(request, _("The draft was saved."))
             return redirect(saved.get_staff_url())
-    return render(request, "catalog/staff_edit.html", {"agency": agency, "form": form, "entry": entry})
+    status = refusal_status(form) if request.method == "POST" else 200  # 400/503 for a refused upload
+    return render(request, "catalog/staff_edit.html", {"agency": agency, "form": form, "entry": entry}, status=status)
 
 
 def _add_errors(form, error: ValidationError) -> None:

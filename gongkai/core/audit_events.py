@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "core.calendar_year.updated": _("Holiday arrangement changed"),
     "core.access.denied": _("Access refused"),
     "core.access.network_refused": _("Access refused: address outside the allowed networks"),
+    "core.upload.malware_detected": _("Upload refused: malware found"),
     "applications.application.received": _("Application received"),
     "applications.application.correction_requested": _("Correction notice served"),
     "applications.application.correction_received": _("Corrected application received"),

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import verify_chain
 from gongkai.core.models import AuditEvent
-from gongkai.core.uploads import read_verified
+from gongkai.core.uploads import read_verified, stored_path
 
 FORMAT_VERSION = 1
 MAGIC = b"GKBACKUP1\n"
@@ -385,11 +385,10 @@ def verify_database(manifest: dict | None = None) -> list[str]:
         if not AuditEvent.objects.filter(id=head["id"], hash=head["hash"]).exists():
             problems.append(f"audit head {head['id']} of the backup is not in the restored chain")
     for folder, name, sha256 in stored_files():
-        try:
-            if read_verified(folder, name, sha256) is None:
-                problems.append(f"file {folder}/{name} does not match its recorded hash")
-        except FileNotFoundError:
+        if not stored_path(folder, name).is_file():
             problems.append(f"file {folder}/{name} is missing")
+        elif read_verified(folder, name, sha256) is None:
+            problems.append(f"file {folder}/{name} does not match its recorded hash")
     return problems
 
 

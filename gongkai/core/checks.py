@@ -1,4 +1,5 @@
-"""Deployment checks of the audit settings (`manage.py check --deploy`; security.md AUD-02)."""
+"""System checks of Gongkai's own settings (run by `manage.py check --deploy`): the audit key
+(AUD-02) and the malware scanner (FILE-03)."""
 
 from __future__ import annotations
 
@@ -28,4 +29,28 @@ def audit_key_check(app_configs, **kwargs):
         ]
     if len(key) < 32:
         return [checks.Warning("AUDIT_HMAC_KEY is shorter than 32 characters.", id="gongkai.W003")]
+    return []
+
+
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def malware_scanner_check(app_configs, **kwargs):
+    """FILE-03: production scans every upload. MALWARE_SCANNER=none is for development only."""
+    scanner = settings.MALWARE_SCANNER
+    if scanner == "none" and not settings.DEBUG:
+        return [
+            checks.Warning(
+                "MALWARE_SCANNER is 'none': uploads are not scanned for malware.",
+                hint="Install clamav-daemon and set MALWARE_SCANNER=clamd (the default) and CLAMD_ADDRESS.",
+                id="gongkai.W010",
+            )
+        ]
+    if scanner not in ("none", "clamd") and "." not in scanner:
+        return [
+            checks.Error(
+                f"MALWARE_SCANNER={scanner!r} is not 'clamd', 'none' or a dotted path to a scanner class.",
+                id="gongkai.E010",
+            )
+        ]
     return []

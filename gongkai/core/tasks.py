@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from gongkai.core.calendar import remind_missing_next_year
+from gongkai.core.uploads import clean_staging
 
 
 @db_periodic_task(crontab(hour="8", minute="0"))
@@ -29,3 +30,7 @@ def daily_audit_retention() -> int:
 
     checkpoint = archive_old_events()
     return checkpoint.rows if checkpoint else 0
+@db_periodic_task(crontab(minute="17"))
+def hourly_staging_clean_up() -> int:
+    """Remove staged upload files a crash left behind (REL-06); recent ones may still commit."""
+    return len(clean_staging())

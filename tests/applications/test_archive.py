@@ -25,14 +25,17 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
-def test_the_archive_holds_closed_applications_notices_and_a_masked_index(client, world):
+def test_the_archive_holds_closed_applications_notices_and_a_masked_index(
+    client, world, django_capture_on_commit_callbacks
+):
     with time_machine.travel("2026-03-02 10:00 +0800"):
         closed = make_application(world.township, received_on=date(2026, 3, 2), applicant_name="=HYPERLINK(1)")
         still_open = make_application(world.township, received_on=date(2026, 3, 2))
     Application.objects.filter(pk=closed.pk).update(status="replied", outcome="disclosed", closed_on=date(2026, 3, 20))
     make_notice(closed)
     client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
-    response = client.post(reverse("applications:archive", args=["maoshe"]), {"year": "2026"})
+    with django_capture_on_commit_callbacks(execute=True):  # the file is moved into place on commit
+        response = client.post(reverse("applications:archive", args=["maoshe"]), {"year": "2026"})
     assert response.status_code == 302
     package = ApplicationArchive.objects.get()
     assert package.application_count == 1

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
@@ -44,7 +45,8 @@ def application(world):
 def serve(client, application, kind, **extra):
     url = reverse("applications:staff-notice", args=["maoshe", application.number])
     data = {"kind": kind, "served_on": "2026-10-13", "served_by": "email", **extra}
-    return client.post(url, data)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the files are moved into place on commit
+        return client.post(url, data)
 
 
 def pdf_text_and_fonts(data: bytes) -> tuple[str, list[dict]]:

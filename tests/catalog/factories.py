@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from django.test import TestCase
 from django.utils import timezone
 
 from gongkai.accounts.choices import Role
@@ -52,8 +53,10 @@ def make_entry(
 
 def make_entry_attachment(entry, data: bytes = PDF, name: str = "附件.pdf", kind: str = "pdf") -> EntryAttachment:
     checked = CheckedFile(data=data, kind=kind, original_name=name, sha256=hashlib.sha256(data).hexdigest())
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the staged file is moved into place on commit
+        stored_name = store(checked, "catalog")
     return EntryAttachment.objects.create(
-        entry=entry, name=name, kind=kind, size=len(data), sha256=checked.sha256, stored_name=store(checked, "catalog")
+        entry=entry, name=name, kind=kind, size=len(data), sha256=checked.sha256, stored_name=stored_name
     )
 
 

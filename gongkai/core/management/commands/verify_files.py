@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.core.backup import stored_files
-from gongkai.core.uploads import read_verified
+from gongkai.core.uploads import read_verified, stored_path
 
 
 class Command(BaseCommand):
@@ -13,11 +13,10 @@ class Command(BaseCommand):
         bad, total = [], 0
         for folder, name, sha256 in stored_files():
             total += 1
-            try:
-                if read_verified(folder, name, sha256) is None:
-                    bad.append(f"{folder}/{name}: content does not match its hash")
-            except FileNotFoundError:
+            if not stored_path(folder, name).is_file():
                 bad.append(f"{folder}/{name}: missing")
+            elif read_verified(folder, name, sha256) is None:
+                bad.append(f"{folder}/{name}: content does not match its hash")
         for line in bad:
             self.stderr.write(line)
         if bad:
