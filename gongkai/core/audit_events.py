@@ -61,6 +61,9 @@ EVENT_LABELS = {
     "catalog.import.queued": _("Catalog import uploaded"),
     "catalog.import.refused": _("Catalog import refused"),
     "catalog.import.completed": _("Catalog imported"),
+    "catalog.import.held": _("Catalog import waiting for the leader's approval"),
+    "catalog.import.approved": _("Imported batch approved and published"),
+    "catalog.import.rejected": _("Imported batch rejected"),
     "catalog.catalog.exported": _("Catalog exported"),
     "catalog.subcategory.created": _("Sub-category added"),
 }
