@@ -439,3 +439,10 @@ def test_attachment_text_is_extracted_from_a_real_pdf_without_control_characters
     text = extract_text("pdf", pdf)
     assert "宅基地审批" in text.replace("\n", "")
     assert not any(ord(c) < 32 and c not in "\n\t\r" for c in text)
+
+
+def test_the_prefix_is_the_constant_start_of_the_agencys_index_number_format():
+    from gongkai.accounts.validators import index_template_prefix
+
+    assert index_template_prefix("{prefix}/{year}-{serial:05d}", prefix="11331003MB0000002F") == "11331003MB0000002F/"
+    assert index_template_prefix("黄岩-{prefix}-{year}{serial}", prefix="P") == "黄岩-P-"
