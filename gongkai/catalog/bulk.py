@@ -337,7 +337,7 @@ def run_import_job(job_id: int) -> ImportJob:
         )
         return job
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("agency", "created_by").get(pk=job.pk)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("agency", "created_by").get(pk=job.pk)
         go_live_on = job.agency.go_live_on
         legacy = [v for v in good if is_legacy(v, go_live_on)]
         new = [v for v in good if not is_legacy(v, go_live_on)]
@@ -467,7 +467,7 @@ def may_decide(actor, job: ImportJob) -> bool:
 
 
 def _lock_job(job: ImportJob) -> ImportJob:
-    return ImportJob.objects.select_for_update().select_related("agency", "created_by").get(pk=job.pk)
+    return ImportJob.objects.select_for_update(of=("self",)).select_related("agency", "created_by").get(pk=job.pk)
 
 
 def _claim(job: ImportJob, actor, state: str, comment: str) -> ImportJob:
