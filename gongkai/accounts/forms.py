@@ -98,6 +98,7 @@ class AgencyContactForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = list(AGENCY_CONTACT_FIELDS)
+        widgets = {"go_live_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class OTPCodeForm(forms.Form):

@@ -41,6 +41,19 @@ class Agency(models.Model):
         validators=[validate_index_template],
         help_text=_("Placeholders: {prefix}, {year} and {serial} (e.g. {serial:05d} for five digits)."),
     )
+    # The day the agency started publishing through the platform. A catalog import splits on
+    # it: items published after it enter the review chain as drafts; older (legacy) ones wait
+    # for the leader in charge's approval of the batch. Unset: every imported row is a draft.
+    go_live_on = models.DateField(
+        _("platform go-live date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Imported catalog items published after this date enter the review chain as drafts; "
+            "older ones are published only after the leader in charge approves the batch. "
+            "Leave empty to send every imported item through the review chain."
+        ),
+    )
     disclosure_office_name = models.CharField(_("disclosure office"), max_length=100)
     address = models.CharField(_("office address"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)

@@ -518,6 +518,8 @@ AGENCY_CONTACT_FIELDS = (
     # The catalog's index numbers (issue 3): provinces change the format, so it is a setting.
     "index_prefix",
     "index_template",
+    # Which imported catalog items are legacy (seed B1): the platform's go-live date.
+    "go_live_on",
 )
 
 

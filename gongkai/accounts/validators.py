@@ -76,6 +76,19 @@ def render_index_template(template: str, *, prefix: str, year: int, serial: int)
     return template.format(prefix=prefix, year=year, serial=serial)
 
 
+def index_template_prefix(template: str, *, prefix: str) -> str:
+    """The constant start of every index number the template gives: its text up to the first
+    ``{year}`` or ``{serial}``, with ``{prefix}`` filled in (e.g. ``11331003MB0000002F/``)."""
+    start = []
+    for text, name, _spec, _conv in string.Formatter().parse(template):
+        start.append(text)
+        if name == "prefix":
+            start.append(prefix)
+        elif name is not None:
+            break
+    return "".join(start)
+
+
 def validate_index_template(template: str) -> None:
     """An index-number format must name the serial (so numbers differ) and only known fields."""
     try:

@@ -1,10 +1,15 @@
 """Bulk work on an agency's catalog: import an existing catalog from XLSX/CSV, export to XLSX.
 
-Import (issue 3 "Bulk work"): the file is checked row by row first; any bad row refuses the whole
-file with a report naming every bad row and why; a good file is written in one transaction, so
-nothing is ever half-imported. Imported rows were published before the platform existed: they
-keep their index numbers and dates, enter as published (or registered, when not proactive) and
-are marked imported in their history; they do not pass the review chain again.
+Import (issue 3 "Bulk work"; issue 8, seed B1 "nothing bypasses review"): the file is checked
+row by row first, including a personal-data scan of every cell (gongkai.core.pii, PUB-01) and the
+agency's own index-number prefix; any bad row refuses the whole file with a report naming every
+bad row and why, so nothing is ever half-imported. A good file is then split on the agency's
+go-live date (``Agency.go_live_on``):
+- rows published after it (or every row, when no date is set) become drafts of the review chain,
+  owned by the office the row names or the disclosure office, never public;
+- older (legacy) rows are held in the job until the leader in charge of the agency, who is not
+  the uploader, approves the whole batch with its preview (``approve_import``); only then are
+  they published with their own index numbers and dates. A rejection publishes nothing.
 The export uses the same columns, so an exported file imports back.
 """
 
@@ -17,21 +22,29 @@ from datetime import date, datetime
 
 import xlsxwriter
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.accounts.models import Agency
+from gongkai.accounts.choices import Role
+from gongkai.accounts.models import Agency, Office
+from gongkai.accounts.validators import index_template_prefix
 from gongkai.catalog import search
-from gongkai.catalog.choices import Attribute, Category, Channel, Ground, Scope, Status, Validity
+from gongkai.catalog.choices import Attribute, Category, Channel, Decision, Ground, Scope, Status, Step, Validity
 from gongkai.catalog.forms import ImportForm
-from gongkai.catalog.models import Entry, ImportJob, Revision
-from gongkai.catalog.services import _hash, snapshot
+from gongkai.catalog.models import Entry, ImportJob, Opinion, Revision
+from gongkai.catalog.services import ReviewError, _hash, snapshot
+from gongkai.core import pii
+from gongkai.core.access import user_roles
 from gongkai.core.audit import record_event
+from gongkai.core.masking import mask_text
 from gongkai.core.spreadsheets import safe_cell
 from gongkai.core.uploads import (
     CONTENT_TYPES,
@@ -62,6 +75,7 @@ COLUMNS = (
     ("channels", "发布渠道"),
     ("summary", "内容概述"),
     ("body", "正文"),
+    ("office", "主办科室"),  # optional: the office that owns an imported draft
 )
 REQUIRED = ("title", "category", "attribute", "summary", "formed_on")
 CHOICES = {
@@ -117,6 +131,19 @@ def _date(value) -> date | None:
     raise ValueError
 
 
+def agency_index_prefix(agency: Agency) -> str:
+    """What every index number of the agency starts with (its template's constant start)."""
+    return index_template_prefix(agency.index_template, prefix=agency.index_prefix)
+
+
+def _held_index_numbers() -> set[str]:
+    """Index numbers of legacy rows still waiting for approval in any agency's batch."""
+    numbers: set[str] = set()
+    for rows in ImportJob.objects.filter(state=ImportJob.State.AWAITING_APPROVAL).values_list("rows", flat=True):
+        numbers.update(r["index_number"] for r in rows if r.get("index_number"))
+    return numbers
+
+
 def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[dict], list[dict]]:
     """Check every row; return (good rows as values, errors as {"row", "messages"})."""
     if not rows:
@@ -136,24 +163,37 @@ def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[di
         limit = settings.CATALOG_IMPORT_MAX_ROWS
         return [], [{"row": 1, "messages": [_("At most %(n)d rows per file; split the file.") % {"n": limit}]}]
     lookup = _labels_to_values()
+    offices = {o.name: o.pk for o in agency.offices.all()}
+    prefix = agency_index_prefix(agency)
     seen_numbers: dict[str, int] = {}
     existing = set(Entry.objects.filter(index_number__isnull=False).values_list("index_number", flat=True))
+    existing |= _held_index_numbers()
     good, errors = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in row):
             continue
         cell = {key: (row[i] if i < len(row) else None) for key, i in positions.items()}
         values, problems = _parse_row(cell, lookup, agency)
+        problems += personal_data_problems(cell)
         index_number = values.get("index_number")
         if index_number:
+            if not index_number.startswith(prefix):
+                problems.append(
+                    _("Index number %(n)s does not start with this agency's prefix “%(prefix)s”.")
+                    % {"n": mask_text(index_number), "prefix": prefix}
+                )
             if index_number in existing:
-                problems.append(_("Index number %(n)s is already used.") % {"n": index_number})
+                problems.append(_("Index number %(n)s is already used.") % {"n": mask_text(index_number)})
             elif index_number in seen_numbers:
                 problems.append(
                     _("Index number %(n)s repeats row %(row)d.")
-                    % {"n": index_number, "row": seen_numbers[index_number]}
+                    % {"n": mask_text(index_number), "row": seen_numbers[index_number]}
                 )
             seen_numbers[index_number] = number
+        office_name = str(cell.get("office") or "").strip()
+        values["office"] = offices.get(office_name) if office_name else None
+        if office_name and values["office"] is None:
+            problems.append(_("This agency has no office named “%(name)s”.") % {"name": mask_text(office_name)})
         if problems:
             errors.append({"row": number, "messages": problems})
         else:
@@ -161,6 +201,39 @@ def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[di
         if progress and number % 100 == 0:
             progress(number - 1)
     return good, errors
+
+
+def _cell_text(value) -> str:
+    if value is None or isinstance(value, (date, datetime)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a cell: 13800138000.0
+    return str(value)
+
+
+def personal_data_problems(cell: dict) -> list[str]:
+    """One Chinese message per personal datum in any cell of the row, naming the column and
+    the kind, with the value masked (PUB-01; seed B1). Such a row is never imported."""
+    headers = dict(COLUMNS)
+    texts = {headers[key]: _cell_text(value) for key, value in cell.items()}
+    messages = {
+        pii.ID_NUMBER: _(
+            "“%(column)s” contains a resident identity number (%(excerpt)s). Personal data is never "
+            "published: remove or de-identify it and upload the file again."
+        ),
+        pii.MOBILE: _(
+            "“%(column)s” contains a mobile phone number (%(excerpt)s). Personal data is never "
+            "published: remove or de-identify it and upload the file again."
+        ),
+        pii.BANK_CARD: _(
+            "“%(column)s” contains a bank card number (%(excerpt)s). Personal data is never "
+            "published: remove or de-identify it and upload the file again."
+        ),
+    }
+    return [
+        messages[finding.kind] % {"column": finding.field, "excerpt": finding.excerpt}
+        for finding in pii.scan_fields(texts)
+    ]
 
 
 def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:
@@ -171,7 +244,7 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:
         if cell.get(key) in (None, ""):
             problems.append(_("“%(column)s” is empty.") % {"column": headers[key]})
     for key in ("title", "document_number", "summary", "body", "ground_note", "index_number"):
-        values[key] = str(cell.get(key) or "").strip()
+        values[key] = _cell_text(cell.get(key)).strip()
     if len(values["title"]) > 200:
         problems.append(_("The title is longer than 200 characters."))
     for key in ("written_on", "published_on", "formed_on"):
@@ -185,13 +258,15 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:
             values[key] = {"scope": Scope.PUBLIC, "validity": Validity.CURRENT}.get(key, "")
             continue
         if raw not in lookup[key]:
-            problems.append(_("“%(column)s” has an unknown value: %(value)s.") % {"column": headers[key], "value": raw})
+            problems.append(
+                _("“%(column)s” has an unknown value: %(value)s.") % {"column": headers[key], "value": mask_text(raw)}
+            )
         values[key] = lookup[key].get(raw, "")
     channels = []
     for raw in str(cell.get("channels") or "").replace("，", ",").replace("、", ",").split(","):
         raw = raw.strip()
         if raw and raw not in lookup["channels"]:
-            problems.append(_("Unknown publication channel: %(value)s.") % {"value": raw})
+            problems.append(_("Unknown publication channel: %(value)s.") % {"value": mask_text(raw)})
         elif raw:
             channels.append(lookup["channels"][raw])
     values["channels"] = channels
@@ -211,6 +286,29 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:
     return values, problems
 
 
+def is_legacy(values: dict, go_live_on: date | None) -> bool:
+    """Published (or, for an item never proactively disclosed, formed) on or before the go-live
+    date. Without a go-live date nothing is legacy: every row goes through the review chain."""
+    if go_live_on is None:
+        return False
+    return (values.get("published_on") or values["formed_on"]) <= go_live_on
+
+
+DATE_KEYS = ("written_on", "published_on", "formed_on")
+
+
+def _to_json(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def _from_json(row: dict) -> dict:
+    return {k: (date.fromisoformat(v) if k in DATE_KEYS and v else v) for k, v in row.items()}
+
+
+def rows_digest(rows: list[dict]) -> str:
+    return _hash({"rows": rows})
+
+
 @atomic_with_files()  # the file is staged and moved into place on commit (REL-01)
 def create_job(*, agency: Agency, actor, checked: CheckedFile) -> ImportJob:
     stored = store(checked, "catalog-imports")
@@ -222,11 +320,10 @@ def create_job(*, agency: Agency, actor, checked: CheckedFile) -> ImportJob:
 
 
 def run_import_job(job_id: int) -> ImportJob:
+    # Claim the queued job, so a rerun or a second worker does nothing.
+    if not ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(state=ImportJob.State.RUNNING):
+        return ImportJob.objects.get(pk=job_id)
     job = ImportJob.objects.select_related("agency", "created_by").get(pk=job_id)
-    if job.state not in (ImportJob.State.QUEUED,):
-        return job
-    job.state = ImportJob.State.RUNNING
-    job.save(update_fields=["state"])
     data = read_verified("catalog-imports", job.stored_name, job.sha256)
     try:
         if data is None:
@@ -250,24 +347,54 @@ def run_import_job(job_id: int) -> ImportJob:
             "catalog.import.refused", actor=job.created_by, obj=job, agency=job.agency, data={"bad_rows": len(errors)}
         )
         return job
+    try:
+        return _split(job, good)
+    except IntegrityError:  # an index number taken by a parallel import since the check
+        job.state, job.done = ImportJob.State.FAILED, job.total
+        job.errors = [{"row": 1, "messages": [_("An index number of the file was taken meanwhile: upload it again.")]}]
+        job.save(update_fields=["state", "errors", "done"])
+        record_event("catalog.import.refused", actor=job.created_by, obj=job, agency=job.agency, data={"race": True})
+        return job
+
+
+def _split(job: ImportJob, good: list[dict]) -> ImportJob:
+    """Drafts for the rows after go-live; the legacy rows held for the leader's approval (B1)."""
     with transaction.atomic():
-        office = job.agency.offices.order_by("-is_disclosure_office", "pk").first()
-        for values in good:
-            _create_imported(job, office, values)
-        job.state, job.imported, job.done = ImportJob.State.DONE, len(good), job.total
-        job.save(update_fields=["state", "imported", "done"])
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("agency", "created_by").get(pk=job.pk)
+        go_live_on = job.agency.go_live_on
+        legacy = [v for v in good if is_legacy(v, go_live_on)]
+        new = [v for v in good if not is_legacy(v, go_live_on)]
+        offices = _offices(job.agency)
+        for values in new:
+            _create_draft(job, offices.get(values["office"]) or offices[None], values)
+        job.rows = [_to_json(v) for v in legacy]
+        job.rows_sha256 = rows_digest(job.rows) if legacy else ""
+        job.go_live_on, job.drafted, job.done = go_live_on, len(new), job.total
+        job.state = ImportJob.State.AWAITING_APPROVAL if legacy else ImportJob.State.DONE
+        job.save(update_fields=["rows", "rows_sha256", "go_live_on", "drafted", "done", "state"])
         record_event(
-            "catalog.import.completed", actor=job.created_by, obj=job, agency=job.agency, data={"rows": len(good)}
+            "catalog.import.held" if legacy else "catalog.import.completed",
+            actor=job.created_by,
+            obj=job,
+            agency=job.agency,
+            data={"drafts": len(new), "held": len(legacy), "go_live_on": go_live_on, "sha256": job.rows_sha256},
         )
     return job
 
 
-def _create_imported(job: ImportJob, office, values: dict) -> Entry:
+def _offices(agency: Agency) -> dict:
+    """The agency's offices by id; ``None`` is the default owner: the disclosure office, where
+    the importing officer works."""
+    offices: dict = {o.pk: o for o in Office.objects.filter(agency=agency)}
+    offices[None] = agency.offices.order_by("-is_disclosure_office", "pk").first()
+    return offices
+
+
+def _entry_from_row(job: ImportJob, office, values: dict, **fields) -> Entry:
     proactive = values["attribute"] == Attribute.PROACTIVE
     entry = Entry.objects.create(
         agency=job.agency,
         office=office,
-        status=Status.PUBLISHED if proactive else Status.REGISTERED,
         revision=1,
         index_number=values["index_number"] or None,
         title=values["title"],
@@ -283,18 +410,179 @@ def _create_imported(job: ImportJob, office, values: dict) -> Entry:
         channels=values["channels"] or ([Channel.WEBSITE] if proactive else []),
         summary=values["summary"],
         body=values["body"],
+        imported=True,
+        created_by=job.created_by,
+        **fields,
+    )
+    data = snapshot(entry)
+    Revision.objects.create(entry=entry, number=1, snapshot=data, sha256=_hash(data), created_by=job.created_by)
+    return entry
+
+
+def _create_draft(job: ImportJob, office, values: dict) -> Entry:
+    """A row published after go-live: a draft of the review chain (B1), never public until the
+    chain publishes it. Its index number stays with it; its publication date comes from the chain."""
+    entry = _entry_from_row(job, office, values, status=Status.DRAFT)
+    record_event(
+        "catalog.entry.created",
+        actor=job.created_by,
+        obj=entry,
+        agency=job.agency,
+        data={
+            "version": 1,
+            "title": entry.title,
+            "import_job": job.pk,
+            "published_elsewhere_on": values["published_on"],
+        },
+    )
+    return entry
+
+
+def _create_imported(job: ImportJob, office, values: dict) -> Entry:
+    """A legacy row of an approved batch: published (or registered) with its own dates."""
+    proactive = values["attribute"] == Attribute.PROACTIVE
+    entry = _entry_from_row(
+        job,
+        office,
+        values,
+        status=Status.PUBLISHED if proactive else Status.REGISTERED,
         published_on=values["published_on"] if proactive else None,
         published_at=timezone.make_aware(datetime.combine(values["published_on"], datetime.min.time()))
         if proactive
         else None,
-        imported=True,
-        created_by=job.created_by,
     )
-    data = snapshot(entry)
-    Revision.objects.create(entry=entry, number=1, snapshot=data, sha256=_hash(data), created_by=job.created_by)
+    Opinion.objects.create(
+        entry=entry,
+        revision=entry.revisions.get(),
+        step=Step.RELEASE,
+        decision=Decision.APPROVE,
+        comment=job.decision_comment,
+        data={"import_job": job.pk},
+        actor=job.decided_by,
+        actor_name=job.decided_by.full_name,
+    )
     if proactive:
         search.index_entry(entry)
     return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# The leader in charge decides on a batch of legacy rows (seed B1, B4; security.md AC-03)
+
+
+def _ensure_may_decide(actor, job: ImportJob) -> None:
+    if actor is None or actor.agency_id != job.agency_id:
+        raise PermissionDenied(_("This import belongs to another agency."))
+    if Role.LEADER_IN_CHARGE not in user_roles(actor):
+        raise PermissionDenied(_("Only the leader in charge approves an imported batch."))
+    if actor.pk == job.created_by_id:
+        raise PermissionDenied(_("The person who uploaded a batch cannot also approve it."))
+    if job.state != ImportJob.State.AWAITING_APPROVAL:
+        raise ReviewError(_("This batch is not waiting for approval: it has been decided already."))
+
+
+def may_decide(actor, job: ImportJob) -> bool:
+    try:
+        _ensure_may_decide(actor, job)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _lock_job(job: ImportJob) -> ImportJob:
+    return ImportJob.objects.select_for_update(of=("self",)).select_related("agency", "created_by").get(pk=job.pk)
+
+
+def _claim(job: ImportJob, actor, state: str, comment: str) -> ImportJob:
+    """Move the batch out of "awaiting approval" exactly once: a second decision finds nothing."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.AWAITING_APPROVAL).update(
+        state=state, decided_by=actor, decided_at=now, decision_comment=comment
+    )
+    if claimed != 1:
+        raise ReviewError(_("This batch is not waiting for approval: it has been decided already."))
+    job.state, job.decided_by, job.decided_at, job.decision_comment = state, actor, now, comment
+    return job
+
+
+@transaction.atomic
+def approve_import(job: ImportJob, *, actor, comment: str, sha256: str) -> ImportJob:
+    """The leader in charge approves the whole batch of legacy rows as previewed (``sha256`` is
+    the digest of the preview they saw); only now are the rows published and indexed."""
+    job = _lock_job(job)
+    _ensure_may_decide(actor, job)
+    comment = comment.strip()
+    if len(comment) < 2:
+        raise ReviewError(_("Write your opinion on the batch."))
+    if sha256 != job.rows_sha256 or rows_digest(job.rows) != job.rows_sha256:
+        raise ReviewError(_("The batch is not the one you looked at: open it again."))
+    rows = [_from_json(r) for r in job.rows]
+    # Checked at upload; checked again, as nothing with personal data may ever be published.
+    if any(personal_data_problems({k: r.get(k) for k, _h in COLUMNS if k != "office"}) for r in rows):
+        raise ReviewError(_("The batch contains personal data and cannot be approved: reject it."))
+    numbers = [r["index_number"] for r in rows if r["index_number"]]
+    taken = list(Entry.objects.filter(index_number__in=numbers).values_list("index_number", flat=True)[:5])
+    if taken:
+        raise ReviewError(
+            _("Index numbers now used by other items: %(numbers)s. Reject the batch and import it again.")
+            % {"numbers": "、".join(taken)}
+        )
+    job = _claim(job, actor, ImportJob.State.DONE, comment)
+    offices = _offices(job.agency)
+    for values in rows:
+        _create_imported(job, offices.get(values["office"]) or offices[None], values)
+    job.imported = len(rows)
+    job.save(update_fields=["imported"])
+    record_event(
+        "catalog.import.approved",
+        actor=actor,
+        obj=job,
+        agency=job.agency,
+        data={
+            "rows": len(rows),
+            "sha256": job.rows_sha256,
+            "comment": comment,
+            "uploaded_by": job.created_by.username if job.created_by else "",
+        },
+    )
+    return job
+
+
+@transaction.atomic
+def reject_import(job: ImportJob, *, actor, comment: str) -> ImportJob:
+    """The leader in charge rejects the batch with the reason: nothing of it is published."""
+    job = _lock_job(job)
+    _ensure_may_decide(actor, job)
+    comment = comment.strip()
+    if len(comment) < 5:
+        raise ReviewError(_("Give the reason for rejecting the batch."))
+    job = _claim(job, actor, ImportJob.State.REJECTED, comment)
+    record_event(
+        "catalog.import.rejected",
+        actor=actor,
+        obj=job,
+        agency=job.agency,
+        data={"rows": job.held, "sha256": job.rows_sha256, "comment": comment},
+    )
+    return job
+
+
+def preview(job: ImportJob) -> list[dict]:
+    """The held rows as they will appear on the portal: title, numbers, dates, category, snippet."""
+    categories, attributes = dict(Category.choices), dict(Attribute.choices)
+    return [
+        {
+            "title": r["title"],
+            "index_number": r["index_number"],
+            "document_number": r["document_number"],
+            "published_on": r["published_on"],
+            "formed_on": r["formed_on"],
+            "category": categories.get(r["category"], ""),
+            "attribute": attributes.get(r["attribute"], ""),
+            "snippet": Truncator(" ".join(t for t in (r["summary"], r["body"]) if t)).chars(120),
+        }
+        for r in job.rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +599,7 @@ def export_workbook(entries) -> bytes:
     for col, (_key, header) in enumerate(COLUMNS):
         sheet.write_string(0, col, header, bold)
     sheet.write_string(0, len(COLUMNS), "状态", bold)
-    for row, entry in enumerate(entries.iterator(chunk_size=1000), start=1):
+    for row, entry in enumerate(entries.select_related("office").iterator(chunk_size=1000), start=1):
         values = [
             entry.index_number or "",
             entry.title,
@@ -328,6 +616,7 @@ def export_workbook(entries) -> bytes:
             "、".join(str(Channel(c).label) for c in entry.channels if c in Channel.values),
             entry.summary,
             entry.body,
+            entry.office.name,
             entry.get_status_display(),
         ]
         for col, value in enumerate(values):
@@ -370,7 +659,7 @@ def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
     return render(
         request,
         "catalog/staff_import.html",
-        {"agency": agency, "form": form, "jobs": jobs, "columns": COLUMNS},
+        {"agency": agency, "form": form, "jobs": jobs, "columns": COLUMNS, "prefix": agency_index_prefix(agency)},
         status=refusal_status(form) if request.method == "POST" else 200,  # 400/503 for a refused upload
     )
 
@@ -378,8 +667,57 @@ def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def import_status(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
+    job = get_object_or_404(ImportJob.objects.select_related("decided_by"), pk=pk, agency=agency)
+    return render(
+        request, "catalog/staff_import_status.html", {"agency": agency, "job": job, **_preview_page(request, job)}
+    )
+
+
+def _preview_page(request: HttpRequest, job: ImportJob) -> dict:
+    page = Paginator(preview(job), 100).get_page(request.GET.get("page"))
+    return {"page": page, "preview_rows": page.object_list}
+
+
+@require_http_methods(["GET"])
+def import_review(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    """The leader in charge looks at a batch of legacy rows, as they will appear, and decides."""
+    agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by", "decided_by"), pk=pk, agency=agency)
+    return render(
+        request,
+        "catalog/staff_import_review.html",
+        {"agency": agency, "job": job, "may_decide": may_decide(request.user, job), **_preview_page(request, job)},
+    )
+
+
+def _decide(request: HttpRequest, agency_slug: str, pk: int, *, approve: bool) -> HttpResponse:
+    agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     job = get_object_or_404(ImportJob, pk=pk, agency=agency)
-    return render(request, "catalog/staff_import_status.html", {"agency": agency, "job": job})
+    comment = request.POST.get("comment", "")[:2000]
+    try:
+        if approve:
+            approve_import(job, actor=request.user, comment=comment, sha256=request.POST.get("sha256", ""))
+        else:
+            reject_import(job, actor=request.user, comment=comment)
+    except ValidationError as error:  # a refusal (PermissionDenied) answers 403 and changes nothing
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The batch is approved and published.") if approve else _("The batch is rejected."))
+    return redirect("catalog:staff-import-review", agency_slug=agency.slug, pk=job.pk)
+
+
+@require_POST
+def import_approve(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    return _decide(request, agency_slug, pk, approve=True)
+
+
+@require_POST
+def import_reject(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+    return _decide(request, agency_slug, pk, approve=False)
+
+
+def batches_awaiting_approval(agency: Agency):
+    return ImportJob.objects.filter(agency=agency, state=ImportJob.State.AWAITING_APPROVAL).select_related("created_by")
 
 
 @require_http_methods(["GET"])

@@ -271,13 +271,18 @@ class SearchChange(models.Model):
 
 
 class ImportJob(models.Model):
-    """One catalog import from a spreadsheet: validated first, then applied in one transaction."""
+    """One catalog import from a spreadsheet: every row is checked first (a bad row refuses the
+    file). Then nothing bypasses review (seed B1): rows published after the agency's go-live date
+    become drafts of the review chain at once; older (legacy) rows are held here, in ``rows``,
+    until the leader in charge approves or rejects the batch, and only an approval publishes them."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         FAILED = "failed", _("Refused: see the report")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for the leader in charge's approval")
         DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected by the leader in charge")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -289,14 +294,30 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    imported = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)  # legacy rows published (or registered) on approval
+    drafted = models.PositiveIntegerField(default=0)  # rows that entered the review chain as drafts
+    go_live_on = models.DateField(null=True, blank=True)  # the agency's go-live date the split used
+    # The legacy rows awaiting approval, as the leader sees them; their hash names what was approved.
+    rows = models.JSONField(default=list, blank=True)
+    rows_sha256 = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "state"], name="importjob_agency_state")]
 
     def __str__(self) -> str:
         return self.file_name
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.total) if self.total else (100 if self.state in ("done", "failed") else 0)
+        finished = (self.State.FAILED, self.State.AWAITING_APPROVAL, self.State.DONE, self.State.REJECTED)
+        return int(self.done * 100 / self.total) if self.total else (100 if self.state in finished else 0)
+
+    @property
+    def held(self) -> int:
+        return len(self.rows)

@@ -574,7 +574,8 @@ def _publish_now(entry: Entry, actor, *, now: datetime | None = None) -> None:
     now = now or timezone.now()
     entry.published_at = now
     entry.published_on = timezone.localdate(now)
-    entry.index_number = _allocate_index_number(entry.agency, entry.published_on.year)
+    # An imported draft keeps the index number it was published under before (seed B1 import).
+    entry.index_number = entry.index_number or _allocate_index_number(entry.agency, entry.published_on.year)
     if Channel.WEBSITE not in entry.channels:
         entry.channels = [*entry.channels, Channel.WEBSITE]
     entry.status, entry.publish_at = Status.PUBLISHED, None

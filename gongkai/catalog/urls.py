@@ -29,5 +29,8 @@ urlpatterns = [
     path("staff/<slug:agency_slug>/catalog/subcategories/", views.staff_subcategories, name="staff-subcategories"),
     path("staff/<slug:agency_slug>/catalog/import/", bulk.import_view, name="staff-import"),
     path("staff/<slug:agency_slug>/catalog/import/<int:pk>/", bulk.import_status, name="staff-import-status"),
+    path("staff/<slug:agency_slug>/catalog/import/<int:pk>/review/", bulk.import_review, name="staff-import-review"),
+    path("staff/<slug:agency_slug>/catalog/import/<int:pk>/approve/", bulk.import_approve, name="staff-import-approve"),
+    path("staff/<slug:agency_slug>/catalog/import/<int:pk>/reject/", bulk.import_reject, name="staff-import-reject"),
     path("staff/<slug:agency_slug>/catalog/export.xlsx", bulk.export_view, name="staff-export"),
 ]

@@ -361,7 +361,10 @@ def staff_leader_queue(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 messages.success(request, _("%(n)d items approved.") % {"n": n})
                 return redirect("catalog:staff-leader-queue", agency_slug=agency.slug)
     rows = [(e, services.is_routine(e)) for e in waiting]
-    return render(request, "catalog/staff_leader_queue.html", {"agency": agency, "rows": rows})
+    from gongkai.catalog.bulk import batches_awaiting_approval
+
+    batches = batches_awaiting_approval(agency)
+    return render(request, "catalog/staff_leader_queue.html", {"agency": agency, "rows": rows, "batches": batches})
 
 
 @require_http_methods(["GET"])

@@ -129,6 +129,10 @@ URL_ACCESS: dict[str, Access] = {
     "catalog:staff-subcategories": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "catalog:staff-import": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "catalog:staff-import-status": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    # A batch of legacy rows is published only when the agency's leader in charge approves it (B1)
+    "catalog:staff-import-review": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),
+    "catalog:staff-import-approve": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),
+    "catalog:staff-import-reject": roles(Role.LEADER_IN_CHARGE, agency_kwarg="agency_slug"),
     "catalog:staff-export": roles(Role.DISCLOSURE_OFFICER, Role.WEB_ADMINISTRATOR, agency_kwarg="agency_slug"),
     # JSON API (anonymous, read-only) and its OpenAPI document
     "api:openapi-json": PUBLIC,

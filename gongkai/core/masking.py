@@ -57,6 +57,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_bank_card(value: str) -> str:
+    """A bank card number keeps its first 4 and last 4 digits (``6222 **** **** 1234`` style)."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    if len(digits) <= 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
 def mask_address(value: str) -> str:
     """Keep the address down to the township or street (永安 practice); hide the rest."""
     value = (value or "").strip()

@@ -44,6 +44,7 @@ APPLICATION_WORKERS = APPLICATION_SEE_ALL | {
 CATALOG_WORKERS = APPLICATION_WORKERS | {(a, Role.WEB_ADMINISTRATOR) for a in ("own", "district")}
 CLERKS = {("own", Role.CLERK), ("district", Role.CLERK)}
 ROLE_APPROVERS = {(a, r) for a in ("own", "district") for r in (Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER)}
+LEADERS = {("own", Role.LEADER_IN_CHARGE), ("district", Role.LEADER_IN_CHARGE)}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -135,6 +136,9 @@ EXPECTED = {
     "catalog:staff-import": (OFFICERS, 200, "own-agency"),
     "catalog:staff-subcategories": (OFFICERS, 200, "own-agency"),
     "catalog:staff-import-status": (OFFICERS, 200, "own-import-job"),
+    "catalog:staff-import-review": (LEADERS, 200, "own-import-job"),
+    "catalog:staff-import-approve": (LEADERS, 405, "own-import-job"),  # POST only
+    "catalog:staff-import-reject": (LEADERS, 405, "own-import-job"),  # POST only
     "catalog:staff-export": (
         OFFICERS | {("own", Role.WEB_ADMINISTRATOR), ("district", Role.WEB_ADMINISTRATOR)},
         200,
