@@ -146,6 +146,8 @@ def validate_not_reserved_username(username: str) -> None:
             code="reserved_username",
             params={"name": username},
         )
+
+
 def validate_network_list(value: str) -> None:
     """Every line a CIDR range or an address (security.md AUTH-04)."""
     from gongkai.accounts.networks import parse_networks

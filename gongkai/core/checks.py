@@ -32,8 +32,6 @@ def audit_key_check(app_configs, **kwargs):
     return []
 
 
-
-
 @checks.register(checks.Tags.security, deploy=True)
 def malware_scanner_check(app_configs, **kwargs):
     """FILE-03: production scans every upload. MALWARE_SCANNER=none is for development only."""

@@ -30,6 +30,8 @@ def daily_audit_retention() -> int:
 
     checkpoint = archive_old_events()
     return checkpoint.rows if checkpoint else 0
+
+
 @db_periodic_task(crontab(minute="17"))
 def hourly_staging_clean_up() -> int:
     """Remove staged upload files a crash left behind (REL-06); recent ones may still commit."""
