@@ -53,6 +53,7 @@ class Site:
             DEBUG="true",
             SECRET_KEY=settings.SECRET_KEY,
             AUDIT_HMAC_KEY=settings.AUDIT_HMAC_KEY,
+            PERSONAL_DATA_KEYS=settings.PERSONAL_DATA_KEYS,  # the keys live outside the backup
             DATABASE_URL=self.url,
             GONGKAI_VAR_DIR=str(self.var),
             PRIVATE_MEDIA_ROOT=str(self.var / "private"),
