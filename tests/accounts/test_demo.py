@@ -91,7 +91,8 @@ def test_demo_holds_role_requests_in_each_state_and_demo_people_sign_in_directly
     # AC-04: the approver's queue is not empty in the demo; the bootstrap people need no forced change.
     from django.urls import reverse
 
-    from gongkai.accounts.models import RoleGrantRequest
+    from gongkai.accounts.models import RoleGrantRequest, User
+    from tests.conftest import verify_second_factor
 
     path = tmp_path / "c.txt"
     call_command(
@@ -103,7 +104,10 @@ def test_demo_holds_role_requests_in_each_state_and_demo_people_sign_in_directly
     credentials = {line.split("\t")[2]: line.split("\t")[3] for line in path.read_text(encoding="utf-8").splitlines()}
     principal = "maoshe.principal"
     client.post(reverse("accounts:login"), {"username": principal, "password": credentials[principal]})
-    assert client.get(reverse("accounts:dashboard")).context["role_requests_waiting"] == 1
+    verify_second_factor(client, User.objects.get(username=principal))  # leaders sign in with a code too
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 200, response.get("Location")
+    assert response.context["role_requests_waiting"] == 1
     client.post(reverse("accounts:logout"))
     new = "maoshe.disclosure2"
     client.post(reverse("accounts:login"), {"username": new, "password": credentials[new]})
