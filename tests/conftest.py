@@ -18,7 +18,7 @@ STRONG_PASSWORD = "Gongkai-Test-2026!"
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
+def _fast_hashing_and_no_network(request, settings, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.CATALOG_SEARCH_INDEX_DIR = tmp_path / "search-index"  # the database rolls back; so must the index
@@ -26,7 +26,10 @@ def _fast_hashing_and_no_network(settings, monkeypatch, tmp_path):
     settings.AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
     from django.core.cache import cache
 
-    cache.clear()  # rate-limit counters must not leak from one test into the next
+    # Rate-limit counters must not leak from one test into the next. The cache lives in the
+    # database (decision 0016), so only tests with database access can (and need to) clear it.
+    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY = {**settings.HUEY, "immediate": True}
 

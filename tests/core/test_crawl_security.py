@@ -33,6 +33,7 @@ PUBLIC_PREFIXES = (
     "api:openapi",
     "api:api-root",
     "accounts:login",
+    "accounts:logout",  # an empty 405 to GET; signing out is a POST
 )
 
 
