@@ -28,7 +28,10 @@ def _fast_hashing_and_no_network(request, settings, monkeypatch, tmp_path):
 
     # Rate-limit counters must not leak from one test into the next. The cache lives in the
     # database (decision 0016), so only tests with database access can (and need to) clear it.
-    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
+    if transactional or "db" in request.fixturenames or marker:
+        request.getfixturevalue("transactional_db" if transactional else "db")  # set up before clearing
         cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY = {**settings.HUEY, "immediate": True}

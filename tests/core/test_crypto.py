@@ -185,13 +185,17 @@ def test_development_generates_a_key_file_outside_the_database(tmp_path):
     crypto.parse_keys(key_file.read_text())
 
 
-def test_applicant_files_are_encrypted_on_disk_and_verified_as_plaintext(keys, tmp_path):
+@pytest.mark.django_db
+def test_applicant_files_are_encrypted_on_disk_and_verified_as_plaintext(
+    keys, tmp_path, django_capture_on_commit_callbacks
+):
     keys.PRIVATE_MEDIA_ROOT = tmp_path
     data = b"\x89PNG\r\n\x1a\n" + CANARY.encode() * 10
     checked = uploads.CheckedFile(
         data=data, kind="png", original_name="p.png", sha256=__import__("hashlib").sha256(data).hexdigest()
     )
-    name = uploads.store(checked, "attachments")
+    with django_capture_on_commit_callbacks(execute=True):  # staged, moved into place on commit
+        name = uploads.store(checked, "attachments")
     raw = uploads.stored_path("attachments", name).read_bytes()
     assert CANARY.encode() not in raw
     assert uploads.read_verified("attachments", name, checked.sha256) == data
@@ -199,7 +203,8 @@ def test_applicant_files_are_encrypted_on_disk_and_verified_as_plaintext(keys, t
     uploads.stored_path("attachments", name).write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
     assert uploads.read_verified("attachments", name, checked.sha256) is None
     # Public catalog files are not personal data: stored as they are.
-    public = uploads.store(checked, "catalog")
+    with django_capture_on_commit_callbacks(execute=True):
+        public = uploads.store(checked, "catalog")
     assert uploads.stored_path("catalog", public).read_bytes() == data
 
 
