@@ -366,6 +366,11 @@ CALENDAR_WARN_FROM = (11, 1)
 # The audit chain's own key, never SECRET_KEY (AUD-02; decision 0019). AUDIT_HMAC_KEY_FILE works
 # too. Production without it: the deploy check warns and every audited action fails (AUD-03).
 AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or (_development_secret("audit_hmac_key") if DEBUG else "")
+# The chain's MAC: "sha256" (HMAC-SHA256) or "sm3" (HMAC-SM3, the national algorithm a 密评 asks
+# for). Choose it once, before the first audit row: the whole chain is verified with one algorithm.
+AUDIT_HASH_ALGORITHM = envstr("AUDIT_HASH_ALGORITHM", "sha256")
+if AUDIT_HASH_ALGORITHM not in ("sha256", "sm3"):
+    raise ImproperlyConfigured("AUDIT_HASH_ALGORITHM must be sha256 or sm3.")
 
 
 def _audit_retention_days() -> int:

@@ -68,10 +68,19 @@ def canonical_json(values: dict[str, Any]) -> str:
 
 
 def mac(text: str) -> str:
-    """HMAC-SHA256 with the audit key; refuses to run without one (AUD-03: no action unaudited)."""
+    """HMAC with the audit key: HMAC-SHA256, or HMAC-SM3 with AUDIT_HASH_ALGORITHM=sm3 (GB/T
+    39786-2021 密评; chosen once per installation, since every row of the chain uses the same
+    one). Refuses to run without a key (AUD-03: no action unaudited)."""
     key = settings.AUDIT_HMAC_KEY
     if not key:
         raise ImproperlyConfigured("AUDIT_HMAC_KEY is not set (see .env.example).")
+    if getattr(settings, "AUDIT_HASH_ALGORITHM", "sha256") == "sm3":
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives import hmac as crypto_hmac
+
+        signer = crypto_hmac.HMAC(key.encode(), hashes.SM3())
+        signer.update(text.encode())
+        return signer.finalize().hex()
     return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 

@@ -120,3 +120,25 @@ def test_only_audit_admins_read_the_trail_and_agencies_see_their_own(client, wor
     client.force_login(world.person(world.district, Role.AUDIT_ADMIN))
     agencies = {e.agency_id for e in client.get(url, {"event": "test."}).context["page"]}
     assert agencies == {world.department.pk}
+
+
+def test_the_chain_can_use_hmac_sm3_and_still_detects_tampering(world, settings):
+    # GB/T 39786-2021: the national hash for the chain (AUDIT_HASH_ALGORITHM=sm3, decision 0019).
+    import hashlib
+    import hmac
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import hmac as crypto_hmac
+
+    from gongkai.core.audit import HASHED_FIELDS, canonical_json, record_event, row_values, verify_chain
+
+    settings.AUDIT_HASH_ALGORITHM = "sm3"
+    event = record_event("core.calendar_year.updated", data={"year": 2027})
+    text = canonical_json(row_values(AuditEvent.objects.filter(pk=event.pk).values(*HASHED_FIELDS).get())).encode()
+    signer = crypto_hmac.HMAC(settings.AUDIT_HMAC_KEY.encode(), hashes.SM3())
+    signer.update(text)
+    assert event.hash == signer.finalize().hex()
+    assert event.hash != hmac.new(settings.AUDIT_HMAC_KEY.encode(), text, hashlib.sha256).hexdigest()
+    assert [p for p in verify_chain() if p.event_id == event.pk] == []
+    _tamper(event.pk, "core.calendar_year.imported")
+    assert [p.event_id for p in verify_chain() if p.event_id == event.pk] == [event.pk]
