@@ -52,8 +52,10 @@ messages: setup
 	@$(PY) scripts/compile_translations.py
 
 ## make security: static analysis (bandit) and the known-vulnerability audit of the installed packages
+# B608 (SQL built from strings) is left to ruff's S608, which flags the same statements and makes
+# each one carry a reviewed noqa (table and column names from the schema, values as parameters).
 security: setup
-	$(PY) -m bandit -q -r gongkai config -ll
+	$(PY) -m bandit -q -r gongkai config -ll -s B608
 	$(PY) scripts/audit_dependencies.py
 
 ## make lock: re-resolve requirements*.txt into the hashed lock files (needs the package index)
