@@ -415,6 +415,7 @@ def _ensure_may_decide(actor: User, request: RoleGrantRequest) -> None:
         raise PermissionDenied(_("Business roles are approved by the agency's principal leader."))
 
 
+@audited_refusals("accounts.role_request.action_refused", obj="request")
 @transaction.atomic
 def approve_role_request(*, actor: User, request: RoleGrantRequest, note: str = "") -> RoleGrantRequest:
     """The second person approves: the roles take effect and the person's sessions end."""
@@ -426,11 +427,7 @@ def approve_role_request(*, actor: User, request: RoleGrantRequest, note: str = 
     grants = validate_role_set(user.agency, _json_to_grants(request.roles_after))
     roles_before = _snapshot_roles(user)
     _apply_roles(user, grants)
-    request.status = RoleGrantRequest.Status.APPROVED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_note = note.strip()
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _record_decision(request, actor=actor, status=RoleGrantRequest.Status.APPROVED, note=note)
     record_event(
         "accounts.role_request.approved",
         actor=actor,
@@ -454,17 +451,22 @@ def approve_role_request(*, actor: User, request: RoleGrantRequest, note: str = 
     return request
 
 
+def _record_decision(request: RoleGrantRequest, *, actor: User, status: str, note: str) -> None:
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+@audited_refusals("accounts.role_request.action_refused", obj="request")
 @transaction.atomic
 def reject_role_request(*, actor: User, request: RoleGrantRequest, note: str) -> RoleGrantRequest:
     request = _lock_pending(request)
     _ensure_may_decide(actor, request)
     if not note.strip():
         raise ValidationError({"note": _("Say why the request is rejected.")})
-    request.status = RoleGrantRequest.Status.REJECTED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_note = note.strip()
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _record_decision(request, actor=actor, status=RoleGrantRequest.Status.REJECTED, note=note)
     record_event(
         "accounts.role_request.rejected",
         actor=actor,

@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "accounts.agency.updated": _("Agency details changed"),
     "accounts.user.disabled_unused": _("Unused account disabled"),
     "accounts.user.action_refused": _("Account change refused"),
+    "accounts.role_request.action_refused": _("Role request decision refused"),
     "accounts.agency.action_refused": _("Agency change refused"),
     "core.calendar_year.imported": _("Holiday arrangement imported"),
     "core.calendar_year.updated": _("Holiday arrangement changed"),

@@ -347,3 +347,18 @@ def test_bootstrap_accounts_from_the_command_line_are_audited_as_such(world, mak
     event = AuditEvent.objects.get(event="accounts.user.created", object_id=str(user.pk))
     assert event.data["bootstrap"] is True
     assert event.actor_username == ""
+
+
+def test_a_refused_decision_is_audited_as_refused(world, make_user):
+    # AUD-01: a requester trying to decide their own request leaves a refusal row, roles unchanged.
+    secadmin = world.person(world.township, Role.SECURITY_ADMIN)
+    person = make_user(world.township, "maoshe.newcomer")
+    set_user_roles(actor=secadmin, user=person, grants=[RoleGrant(role=Role.DISCLOSURE_OFFICER)], reason="新岗位")
+    request = RoleGrantRequest.objects.get(user=person, status="pending")
+    with pytest.raises(PermissionDenied):
+        approve_role_request(actor=secadmin, request=request, note="")
+    refusal = AuditEvent.objects.get(event="accounts.role_request.action_refused")
+    assert refusal.result == "refused"
+    assert refusal.actor_username == secadmin.username
+    person.refresh_from_db()
+    assert not person.role_assignments.exists()
