@@ -39,6 +39,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.audit import verify_chain
 from gongkai.core.models import AuditEvent
@@ -79,9 +80,9 @@ def _backup_key() -> bytes | None:
     try:
         key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except ValueError as exc:
-        raise BackupError("BACKUP_ENCRYPTION_KEY is not base64") from exc
+        raise BackupError(_("BACKUP_ENCRYPTION_KEY is not base64.")) from exc
     if len(key) != 32:
-        raise BackupError("BACKUP_ENCRYPTION_KEY must be 32 bytes (base64)")
+        raise BackupError(_("BACKUP_ENCRYPTION_KEY must be 32 bytes, written in base64."))
     return key
 
 
@@ -110,12 +111,12 @@ def _unseal(source: Path, target: Path, key: bytes) -> None:
     aead = AESGCM(key)
     with source.open("rb") as sealed, target.open("wb") as out:
         if sealed.read(len(MAGIC)) != MAGIC:
-            raise BackupError("not an encrypted Gongkai backup")
+            raise BackupError(_("This is not an encrypted Gongkai backup."))
         prefix, index = sealed.read(8), 0
         while True:
             header = sealed.read(4)
             if len(header) != 4:
-                raise BackupError("the encrypted backup is truncated")
+                raise BackupError(_("The encrypted backup is cut short."))
             body = sealed.read(struct.unpack(">I", header)[0])
             for final in (False, True):
                 try:
@@ -126,11 +127,13 @@ def _unseal(source: Path, target: Path, key: bytes) -> None:
                 except InvalidTag:
                     continue
             else:
-                raise BackupError(f"the encrypted backup is damaged or the key is wrong (chunk {index})")
+                raise BackupError(
+                    _("The encrypted backup is damaged, or the key is wrong (part %(part)d).") % {"part": index}
+                )
             out.write(chunk)
             if final:
                 if sealed.read(1):
-                    raise BackupError("data after the end of the encrypted backup")
+                    raise BackupError(_("The encrypted backup has data after its end."))
                 return
             index += 1
 
@@ -219,7 +222,7 @@ def _snapshot_postgresql(target: Path) -> tuple[dict[str, int], dict | None, lis
         )
         conn.rollback()
     if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        raise BackupError(_("pg_dump failed: %(error)s") % {"error": result.stderr.strip()})
     return counts, ({"id": head[0], "hash": head[1]} if head else None), migrations
 
 
@@ -239,7 +242,7 @@ def create_backup(output_dir: Path) -> Path:
     started = time.monotonic()
     vendor = connection.vendor
     if vendor not in DATABASE_MEMBERS:
-        raise BackupError(f"unsupported database {vendor}")
+        raise BackupError(_("This database (%(vendor)s) cannot be backed up.") % {"vendor": vendor})
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%dT%H%M%S")
     with tempfile.TemporaryDirectory(dir=output_dir, prefix=".backup-") as work:
@@ -298,7 +301,7 @@ def _open_archive(path: Path, work_dir: Path) -> Path:
         return path
     key = _backup_key()
     if key is None:
-        raise BackupError("this backup is encrypted: set BACKUP_ENCRYPTION_KEY to restore it")
+        raise BackupError(_("This backup is encrypted: set BACKUP_ENCRYPTION_KEY to restore it."))
     plain = work_dir / "backup.tar"
     _unseal(path, plain, key)
     return plain
@@ -311,21 +314,23 @@ def read_and_check(path: Path, work_dir: Path) -> dict:
         with tarfile.open(archive_path, "r") as archive:
             archive.extractall(work_dir / "unpacked", filter="data")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupError(f"the backup cannot be read: {exc}") from exc
+        raise BackupError(_("The backup cannot be read: %(error)s") % {"error": exc}) from exc
     unpacked = work_dir / "unpacked"
     try:
         manifest = json.loads((unpacked / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupError("the backup has no readable manifest") from exc
+        raise BackupError(_("The backup has no readable manifest.")) from exc
     if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"unknown backup format {manifest.get('format')}")
+        raise BackupError(_("Unknown backup format %(format)s.") % {"format": manifest.get("format")})
     present = {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()} - {"manifest.json"}
     expected = set(manifest["members"])
     if present != expected:
-        raise BackupError(f"members differ from the manifest: {sorted(present ^ expected)[:5]}")
+        raise BackupError(
+            _("The files in the backup differ from its manifest: %(names)s") % {"names": sorted(present ^ expected)[:5]}
+        )
     for name, digest in manifest["members"].items():
         if _sha256(unpacked / name) != digest:
-            raise BackupError(f"{name} does not match its hash in the manifest")
+            raise BackupError(_("%(name)s does not match its hash in the manifest.") % {"name": name})
     return manifest
 
 
@@ -352,7 +357,7 @@ def _restore_postgresql(source: Path, *, force: bool) -> None:
         command[1:1] = ["--clean", "--if-exists"]
     result = subprocess.run([*command, str(source)], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {result.stderr.strip()[:2000]}")
+        raise BackupError(_("pg_restore failed: %(error)s") % {"error": result.stderr.strip()[:2000]})
 
 
 def _current_counts() -> dict[str, int]:
@@ -373,22 +378,25 @@ def verify_database(manifest: dict | None = None) -> list[str]:
             cursor.execute("PRAGMA integrity_check")
             result = cursor.fetchone()[0]
         if result != "ok":
-            problems.append(f"SQLite integrity check: {result}")
+            problems.append(_("SQLite integrity check: %(result)s") % {"result": result})
     if manifest is not None:
         counts = _current_counts()
         for table, count in manifest["row_counts"].items():
             if counts.get(table) != count:
-                problems.append(f"table {table}: {counts.get(table)} rows, the backup recorded {count}")
-    problems += [f"audit row {p.event_id}: {p.reason}" for p in verify_chain()]
+                problems.append(
+                    _("Table %(table)s: %(rows)s rows, the backup recorded %(count)s.")
+                    % {"table": table, "rows": counts.get(table), "count": count}
+                )
+    problems += [_("Audit row %(id)s: %(reason)s") % {"id": p.event_id, "reason": p.reason} for p in verify_chain()]
     if manifest is not None and manifest.get("audit_head"):
         head = manifest["audit_head"]
         if not AuditEvent.objects.filter(id=head["id"], hash=head["hash"]).exists():
-            problems.append(f"audit head {head['id']} of the backup is not in the restored chain")
+            problems.append(_("The backup's audit head %(id)s is not in the restored chain.") % {"id": head["id"]})
     for folder, name, sha256 in stored_files():
         if not stored_path(folder, name).is_file():
-            problems.append(f"file {folder}/{name} is missing")
+            problems.append(_("File %(file)s is missing.") % {"file": f"{folder}/{name}"})
         elif read_verified(folder, name, sha256) is None:
-            problems.append(f"file {folder}/{name} does not match its recorded hash")
+            problems.append(_("File %(file)s does not match its recorded hash.") % {"file": f"{folder}/{name}"})
     return problems
 
 
@@ -400,12 +408,17 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreReport:
         work_dir = Path(work)
         manifest = read_and_check(path, work_dir)
         if manifest["database"] != connection.vendor:
-            raise BackupError(f"the backup is of a {manifest['database']} database, the target is {connection.vendor}")
+            raise BackupError(
+                _("The backup is of a %(source)s database, the target is %(target)s.")
+                % {"source": manifest["database"], "target": connection.vendor}
+            )
         if not force:
             if not _target_is_empty():
-                raise BackupError("the target database is not empty (use --force to replace it)")
+                raise BackupError(_("The target database is not empty (use --force to replace it)."))
             if _private_files(root):
-                raise BackupError(f"the private file directory {root} is not empty (use --force to replace it)")
+                raise BackupError(
+                    _("The private file directory %(path)s is not empty (use --force to replace it).") % {"path": root}
+                )
         unpacked = work_dir / "unpacked"
         database = unpacked / DATABASE_MEMBERS[manifest["database"]]
         if manifest["database"] == "sqlite":

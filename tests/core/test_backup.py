@@ -126,7 +126,7 @@ def _business_counts(counts: dict[str, int]) -> dict[str, int]:
 
 def test_restore_into_an_empty_site_gives_back_every_row_file_and_the_audit_chain(source, target):
     result = target.manage("restore", str(source["backup"]))
-    assert "restored and verified" in result.stdout
+    assert "已恢复并通过校验" in result.stdout
     restored = target.counts()
     assert _business_counts(restored) == _business_counts(source["counts"])
     assert restored["applications_notice"] > 0
@@ -141,7 +141,7 @@ def test_restore_into_an_empty_site_gives_back_every_row_file_and_the_audit_chai
         + restored["applications_applicationarchive"]
         + restored["catalog_entryattachment"]
     )
-    assert f"all {expected} stored files verified" in files
+    assert f"全部 {expected} 个存储文件均已通过校验" in files
     assert "seconds=" in (target.var / "restore-drills.log").read_text(encoding="utf-8")
 
 
@@ -159,7 +159,7 @@ def test_an_encrypted_backup_restores_only_with_its_key(source, target):
         BACKUP_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"w" * 32).decode(),
     )  # fmt: skip
     assert wrong.returncode != 0
-    assert "key is wrong" in wrong.stderr
+    assert "密钥不正确" in wrong.stderr
     target.manage("restore", str(source["encrypted"]), BACKUP_ENCRYPTION_KEY=KEY)
     assert _business_counts(target.counts()) == _business_counts(source["counts"])
 
@@ -172,7 +172,7 @@ def test_one_flipped_byte_fails_the_restore_and_writes_nothing(source, target, w
     damaged.write_bytes(bytes(data))
     result = target.manage("restore", str(damaged), check=False, BACKUP_ENCRYPTION_KEY=KEY)
     assert result.returncode != 0
-    assert "restore refused" in result.stderr
+    assert "拒绝恢复" in result.stderr
     assert not [t for t, c in target.counts().items() if c and t != "sqlite_sequence"]
     assert not (target.var / "private").exists() or not any((target.var / "private").rglob("*.*"))
 
@@ -181,7 +181,7 @@ def test_restore_refuses_a_site_that_is_not_empty(source, target):
     target.manage("restore", str(source["backup"]))
     again = target.manage("restore", str(source["backup"]), check=False)
     assert again.returncode != 0
-    assert "not empty" in again.stderr
+    assert "不为空" in again.stderr
 
 
 def test_kill_9_during_writes_leaves_no_half_written_application(source, target):
@@ -220,7 +220,7 @@ def test_kill_9_during_writes_leaves_no_half_written_application(source, target)
         db.close()
         assert all(clock_events == 1 and attachments == 1 for _id, clock_events, attachments in rows)
     assert "audit chain intact" in target.manage("verify_audit").stdout
-    assert "stored files verified" in target.manage("verify_files").stdout
+    assert "均已通过校验" in target.manage("verify_files").stdout
     # and the site keeps working after the crash
     writer = subprocess.run(
         [sys.executable, "-c", "import tests.core.crash_writer"], cwd=ROOT, env=target.env(), capture_output=True,

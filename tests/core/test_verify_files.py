@@ -16,7 +16,7 @@ def test_verify_files_names_exactly_the_tampered_and_the_missing_file(world, cap
     second = make_attachment(make_application(world.township))
     third = make_attachment(make_application(world.township))
     call_command("verify_files")
-    assert "all 3 stored files verified" in capsys.readouterr().out
+    assert "全部 3 个存储文件均已通过校验" in capsys.readouterr().out
 
     path = stored_path("attachments", second.stored_name)
     data = bytearray(path.read_bytes())
@@ -24,9 +24,9 @@ def test_verify_files_names_exactly_the_tampered_and_the_missing_file(world, cap
     path.write_bytes(bytes(data))
     stored_path("attachments", third.stored_name).unlink()
 
-    with pytest.raises(CommandError, match="2 of 3 stored files failed"):
+    with pytest.raises(CommandError, match="3 个存储文件中有 2 个未通过校验"):
         call_command("verify_files")
     report = capsys.readouterr().err
-    assert f"attachments/{second.stored_name}: content does not match its hash" in report
-    assert f"attachments/{third.stored_name}: missing" in report
+    assert f"attachments/{second.stored_name}：内容与哈希值不符" in report
+    assert f"attachments/{third.stored_name}：缺失" in report
     assert first.stored_name not in report

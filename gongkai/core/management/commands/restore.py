@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.audit import record_event
 from gongkai.core.backup import BackupError, restore_backup
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         try:
             report = restore_backup(Path(options["backup"]), force=options["force"])
         except BackupError as exc:
-            raise CommandError(f"restore refused: {exc}") from exc
+            raise CommandError(_("Restore refused: %(reason)s") % {"reason": exc}) from exc
         for problem in report.problems:
             self.stderr.write(problem)
         line = (
@@ -35,9 +36,11 @@ class Command(BaseCommand):
         with log.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
         if report.problems:
-            raise CommandError(f"restored, but verification found {len(report.problems)} problem(s)")
+            raise CommandError(
+                _("Restored, but the verification found %(count)d problem(s).") % {"count": len(report.problems)}
+            )
         record_event(
             "core.backup.restored",
             data={"file": Path(options["backup"]).name, "seconds": report.seconds, "files": report.files},
         )
-        self.stdout.write(f"restored and verified: {line}")
+        self.stdout.write(_("Restored and verified: %(line)s") % {"line": line})
