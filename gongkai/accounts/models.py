@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.accounts.choices import ADMIN_ROLES, AgencyKind, Role
 from gongkai.accounts.validators import validate_index_template, validate_network_list, validate_uscc
@@ -212,8 +213,8 @@ class RoleGrantRequest(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("role request", "Approved")
+        REJECTED = "rejected", pgettext_lazy("role request", "Rejected")
         SUPERSEDED = "superseded", _("Superseded")
 
     class Scope(models.TextChoices):

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -303,7 +304,9 @@ def find_for_applicant(number: str, query_code: str) -> Application | None:
     """The applicant's own application, or None: a wrong code and an unknown number look alike."""
     application = Application.objects.filter(number=(number or "").strip().upper()).first()
     expected = application.query_code_hash if application else _hash_code("not-a-code")
-    ok = hmac.compare_digest(expected, _hash_code(query_code or ""))
+    # People copy the code from a letter: case, full-width letters, spaces and hyphens don't matter.
+    code = "".join(unicodedata.normalize("NFKC", query_code or "").split()).replace("-", "").upper()
+    ok = hmac.compare_digest(expected, _hash_code(code))
     return application if application and ok else None
 
 

@@ -317,3 +317,19 @@ def test_the_receipt_shows_the_query_code_once(client, world):
     assert code not in reloaded.content.decode()
     assert Application.objects.get().number in reloaded.content.decode()
     assert "查询码只显示一次" in reloaded.content.decode()
+
+
+def test_a_query_code_copied_in_lower_case_with_spaces_still_finds_the_application(world):
+    # People type the code from a letter (browser review): case, spaces and full width don't matter.
+    from django.utils import timezone
+
+    from gongkai.applications.services import find_for_applicant, submit_application
+
+    submission = submit_application(
+        agency=world.township, fields=applicant_fields(), channel="online", received_on=timezone.localdate()
+    )
+    code = submission.query_code
+    typed = f" {code[:4].lower()} {code[4:].translate(FULL_WIDTH)} "
+    assert find_for_applicant(submission.application.number, typed) == submission.application
+    wrong = code[:-1] + ("Z" if code[-1] != "Z" else "Y")
+    assert find_for_applicant(submission.application.number, wrong) is None
