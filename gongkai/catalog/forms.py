@@ -18,6 +18,7 @@ from gongkai.catalog.choices import (
     Relation,
     Validity,
 )
+from gongkai.catalog.content import clean_content
 from gongkai.catalog.models import Entry, SubCategory
 from gongkai.core.forms import validate_computable_date
 from gongkai.core.uploads import check_upload
@@ -115,8 +116,6 @@ class EntryForm(forms.ModelForm):
     def clean(self):
         """The service's checks, shown on their fields (the model constraint behind them would
         otherwise only say that a constraint failed)."""
-        from gongkai.catalog.services import clean_content
-
         data = super().clean()
         values = {**data, "related_to": data.get("related_index_number")}
         try:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from gongkai.accounts.choices import Role
 from gongkai.catalog.choices import Status, Step
 from gongkai.catalog.models import UNPUBLISHED_STATUSES, Entry, EntryAttachment, ImportJob
-from gongkai.catalog.services import ROLES_OF_STEP, STEP_OF_STATUS
+from gongkai.catalog.steps import ROLES_OF_STEP, STEP_OF_STATUS
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import due_date
 

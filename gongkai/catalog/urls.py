@@ -10,7 +10,7 @@ urlpatterns = [
     # Public
     path("catalog/", views.catalog_index, name="index"),
     path("agencies/<slug:agency_slug>/catalog/", views.catalog_index, name="agency-catalog"),
-    path("catalog/items/<path:index_number>/", views.item, name="item"),
+    path("catalog/items/<path:index_number>/", views.public_entry, name="item"),
     path("catalog/files/<int:pk>/", views.public_attachment, name="attachment"),
     path("catalog/feed.atom", LatestEntriesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("staff/<slug:agency_slug>/catalog/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/edit/", views.staff_edit, name="staff-edit"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/action/", views.staff_action, name="staff-action"),
-    path("staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_version, name="staff-version"),
+    path("staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_revision, name="staff-version"),
     path(
         "staff/<slug:agency_slug>/catalog/<int:pk>/review-form.pdf", views.staff_review_form, name="staff-review-form"
     ),

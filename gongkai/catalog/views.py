@@ -6,68 +6,69 @@ Public views read published entries only: anything else answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.catalog import forms as f
-from gongkai.catalog import search, services
+from gongkai.catalog import permissions, search, services
 from gongkai.catalog.choices import Category, Classification, Status, Step, Validity
+from gongkai.catalog.content import NewFile, current_revision, save_draft
+from gongkai.catalog.deadlines import publish_deadline
 from gongkai.catalog.extract import extract_text
-from gongkai.catalog.models import Entry, EntryAttachment, Revision, SearchState, SubCategory
+from gongkai.catalog.models import Entry, EntryAttachment, SearchState, SubCategory
 from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiting_for
-from gongkai.core.access import user_roles
+from gongkai.catalog.steps import STEP_OF_STATUS, ReviewError, approved_steps, chain
+from gongkai.catalog.transitions import REVIEW, transition_for
 from gongkai.core.calendar import explain
+from gongkai.core.workflow import StrOrPromise
 from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, read_verified, refusal_status
 
 # ---------------------------------------------------------------------------------------------
 # Staff: lists and queues
 
-
-def _agency(request, agency_slug: str) -> Agency:
-    return get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
-
-
 TABS = ("waiting", "drafts", "review", "due", "published", "registered", "withdrawn", "all")
+
+
+def _tab_entries(user, show: str, soon: date) -> QuerySet[Entry]:
+    visible = entries_visible_to(user)
+    if show == "waiting":
+        return waiting_for(user).order_by("-updated_at")
+    if show == "due":
+        return visible.filter(status__in=[Status.DRAFT, *STEP_OF_STATUS], publish_due_on__lte=soon).order_by(
+            "publish_due_on"
+        )
+    filters = {
+        "drafts": {"status": Status.DRAFT},
+        "review": {"status__in": list(STEP_OF_STATUS)},
+        "published": {"status": Status.PUBLISHED},
+        "registered": {"status": Status.REGISTERED},
+        "withdrawn": {"status": Status.WITHDRAWN},
+    }
+    return visible.filter(**filters.get(show, {})).order_by("-updated_at")
 
 
 @require_http_methods(["GET"])
 def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(request, agency_slug)
+    agency = permissions.get_agency_for_user(request.user, agency_slug)
     show = request.GET.get("show") if request.GET.get("show") in TABS else "waiting"
     today, soon = deadline_window()
-    visible = entries_visible_to(request.user)
-    if show == "waiting":
-        entries = waiting_for(request.user)
-    elif show == "drafts":
-        entries = visible.filter(status=Status.DRAFT)
-    elif show == "review":
-        entries = visible.filter(status__in=services.STEP_OF_STATUS)
-    elif show == "due":
-        entries = visible.filter(
-            status__in=[Status.DRAFT, *services.STEP_OF_STATUS], publish_due_on__lte=soon
-        ).order_by("publish_due_on")
-    elif show in ("published", "registered", "withdrawn"):
-        entries = visible.filter(status=show)
-    else:
-        entries = visible
-    page = Paginator(entries.order_by("-updated_at") if show != "due" else entries, 50).get_page(
-        request.GET.get("page")
-    )
-    roles = user_roles(request.user)
+    page = Paginator(_tab_entries(request.user, show, soon), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/staff_list.html",
@@ -78,35 +79,18 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
             "page": page,
             "today": today,
             "soon": soon,
-            "can_draft": Role.CLERK in roles,
-            "can_bulk": Role.LEADER_IN_CHARGE in roles,
-            "can_import": Role.DISCLOSURE_OFFICER in roles,
+            "can_draft": permissions.can_draft(request.user),
+            "can_bulk": permissions.can_approve_in_bulk(request.user),
+            "can_import": permissions.can_import(request.user),
         },
     )
 
 
-def _entry(request, agency_slug: str, pk: int) -> Entry:
-    agency = _agency(request, agency_slug)
-    entry = entries_visible_to(request.user).filter(agency=agency, pk=pk).first()
-    if entry is None:
-        raise Http404
-    return entry
-
-
-def _clerk_office(request):
-    assignment = (
-        request.user.role_assignments.filter(role=Role.CLERK, office__isnull=False).select_related("office").first()
-    )
-    if assignment is None:
-        raise PermissionDenied(_("Only a drafting clerk of the host office can write this item."))
-    return assignment.office
-
-
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, agency_slug: str, pk: int | None = None) -> HttpResponse:
-    agency = _agency(request, agency_slug)
-    entry = _entry(request, agency_slug, pk) if pk else None
-    office = entry.office if entry else _clerk_office(request)
+    agency = permissions.get_agency_for_user(request.user, agency_slug)
+    entry = permissions.get_entry_for_user(request.user, agency_slug, pk, write=True) if pk else None
+    office = entry.office if entry else permissions.clerk_office(request.user)
     if entry and entry.status != Status.DRAFT:
         messages.error(request, _("Only a draft can be changed; ask a reviewer to return it first."))
         return redirect(entry.get_staff_url())
@@ -116,7 +100,7 @@ def staff_edit(request: HttpRequest, agency_slug: str, pk: int | None = None) ->
         add = []
         if checked is not None:
             add.append(
-                services.NewFile(
+                NewFile(
                     name=checked.original_name,
                     kind=checked.kind,
                     data=checked.data,
@@ -126,7 +110,7 @@ def staff_edit(request: HttpRequest, agency_slug: str, pk: int | None = None) ->
             )
         remove = [int(v) for v in request.POST.getlist("remove_attachment") if v.isdigit()]
         try:
-            saved = services.save_draft(
+            saved = save_draft(
                 actor=request.user,
                 agency=agency,
                 office=office,
@@ -156,53 +140,39 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _step_forms(request, entry: Entry) -> dict:
-    """The forms the user may use on this entry now."""
+    """The forms of the moves the person may make on this entry now (the transition table)."""
     user = request.user
-    roles = user_roles(user)
-    step = services.STEP_OF_STATUS.get(entry.status)
-    context: dict = {"step": step}
-    if entry.status == Status.DRAFT and services.is_clerk_of(user, entry.office):
-        context["can_submit"] = True
-    if step and services.may_act(user, entry, step):
-        context["can_act"] = True
-        context["return_form"] = f.ReturnForm()
-        if step == Step.OFFICE:
-            context["approve_form"] = f.OfficeOpinionForm()
-        elif step == Step.CONFIDENTIALITY:
-            context["approve_form"] = f.ConfidentialityOpinionForm()
-            context["escalate_form"] = f.EscalateForm()
-        elif step == Step.ESCALATION:
-            context["answer_form"] = f.AuthorityAnswerForm()
-        elif step == Step.PUBLICATION:
-            context["publish_form"] = f.PublishForm()
-        else:
-            context["approve_form"] = f.OpinionForm()
-    if entry.status == Status.OFFICE_REVIEW:
-        head_offices = entry.co_offices.filter(
-            pk__in=user.role_assignments.filter(role=Role.OFFICE_HEAD).values("office_id")
-        )
-        if head_offices.exists() and user.pk not in services.drafters(entry):
-            context["consent_form"] = f.ConsentForm(offices=head_offices)
-    if entry.status == Status.SCHEDULED and Role.WEB_ADMINISTRATOR in roles:
-        context["can_cancel"] = True
-    if entry.status == Status.PUBLISHED:
-        if services.WITHDRAW_ROLES & roles:
-            context["withdraw_form"] = f.WithdrawForm()
-        if Role.DISCLOSURE_OFFICER in roles:
-            context["validity_form"] = f.ValidityForm(initial={"validity": entry.validity})
-        if services.is_clerk_of(user, entry.office):
-            context["can_correct"] = True
+    moves = {t.name: t for t in REVIEW.available(entry, user)}
+    context: dict = {"step": STEP_OF_STATUS.get(entry.status), "can_submit": "submit" in moves}
+    sent_back = transition_for("return", entry)
+    if sent_back is not None and sent_back.name in moves:  # the person's step: its opinion forms
+        approval = transition_for("approve", entry)
+        context.update(can_act=True, return_form=sent_back.form())
+        for name, key in (("escalate", "escalate_form"), ("answer", "answer_form"), ("publish", "publish_form")):
+            if name in moves:
+                context[key] = moves[name].form()
+        if approval is not None:
+            context["approve_form"] = approval.form()
+    offices = permissions.consent_offices(user, entry)
+    if offices.exists():
+        context["consent_form"] = f.ConsentForm(offices=offices)
+    context["can_cancel"] = "cancel" in moves
+    context["can_correct"] = "correct" in moves
+    if "withdraw" in moves:
+        context["withdraw_form"] = moves["withdraw"].form()
+    if "validity" in moves:
+        context["validity_form"] = moves["validity"].form(initial={"validity": entry.validity})
     return context
 
 
 def _progress(entry: Entry) -> list[dict]:
-    """The chain with each step's state for the current version: done, current or to come."""
-    revision = services.current_revision(entry)
-    done = services._approved_steps(entry, revision) if revision else set()
-    current = services.STEP_OF_STATUS.get(entry.status)
+    """The chain with each step's state for the current revision: done, current or to come."""
+    revision = current_revision(entry)
+    done = approved_steps(entry, revision) if revision else set()
+    current = STEP_OF_STATUS.get(entry.status)
     finished = entry.status in (Status.PUBLISHED, Status.REGISTERED, Status.WITHDRAWN, Status.SCHEDULED)
     rows = []
-    for step in services.chain(entry):
+    for step in chain(entry):
         state = "done" if step in done or finished else ("current" if step == current else "todo")
         rows.append({"step": step, "label": Step(step).label, "state": state})
     return rows
@@ -210,8 +180,8 @@ def _progress(entry: Entry) -> list[dict]:
 
 @require_http_methods(["GET"])
 def staff_detail(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    entry = _entry(request, agency_slug, pk)
-    deadline = services.publish_deadline(entry) if entry.publish_due_on else None
+    entry = permissions.get_entry_for_user(request.user, agency_slug, pk)
+    deadline = publish_deadline(entry) if entry.publish_due_on else None
     opinions = list(entry.opinions.select_related("revision", "office"))
     for opinion in opinions:
         code = opinion.data.get("classification")
@@ -222,7 +192,7 @@ def staff_detail(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
         {
             "agency": entry.agency,
             "entry": entry,
-            "revision": services.current_revision(entry),
+            "revision": current_revision(entry),
             "opinions": opinions,
             "attachments": entry.attachments.all(),
             "co_offices": entry.co_offices.all(),
@@ -237,10 +207,9 @@ def staff_detail(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET"])
-def staff_version(request: HttpRequest, agency_slug: str, pk: int, number: int) -> HttpResponse:
-    """Exactly the version a reviewer approves (B4): the frozen snapshot and its fingerprint."""
-    entry = _entry(request, agency_slug, pk)
-    revision = get_object_or_404(Revision, entry=entry, number=number)
+def staff_revision(request: HttpRequest, agency_slug: str, pk: int, number: int) -> HttpResponse:
+    """Exactly the revision a reviewer approves (B4): the frozen snapshot and its fingerprint."""
+    revision, entry = permissions.get_revision_for_user(request.user, agency_slug, pk, number)
     labels = {field.name: field.verbose_name for field in Entry._meta.get_fields() if hasattr(field, "verbose_name")}
     rows = [(labels.get(k, k), v) for k, v in revision.snapshot.items() if k not in ("body", "attachments")]
     return render(
@@ -250,102 +219,137 @@ def staff_version(request: HttpRequest, agency_slug: str, pk: int, number: int) 
     )
 
 
-ACTIONS = (
-    "submit",
-    "approve",
-    "return",
-    "escalate",
-    "answer",
-    "consent",
-    "publish",
-    "cancel",
-    "withdraw",
-    "validity",
-    "correct",
-)
+# ---------------------------------------------------------------------------------------------
+# Staff: the moves of the review chain, one form ``action`` each (catalog/transitions.py)
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """How the entry page's form with one ``action`` value is handled: the service it calls
+    (with the actor, the entry and the form's values) and the message on success. With
+    ``invalid`` set, the move's form (from the transition table) validates the POST first and
+    this message answers an invalid one; otherwise the service checks the raw values."""
+
+    perform: Callable[[Any, Entry, dict[str, Any]], Entry]
+    done: StrOrPromise | Callable[[dict[str, Any]], StrOrPromise]
+    invalid: StrOrPromise | None = None
+    form_kwargs: Callable[[Entry], dict[str, Any]] = lambda entry: {}
+    follow: bool = False  # redirect to the entry the service returned (a new rectification draft)
+
+
+def _step(entry: Entry) -> str:
+    return STEP_OF_STATUS.get(entry.status, "")
+
+
+def _approve(user, entry: Entry, data: dict[str, Any]) -> Entry:
+    data = dict(data)
+    return services.approve(entry, actor=user, step=_step(entry), comment=data.pop("comment", ""), **data)
+
+
+def _published_or_scheduled(data: dict[str, Any]) -> StrOrPromise:
+    at = data.get("at")
+    return _("Scheduled.") if at and at > timezone.now() else _("Published.")
+
+
+STAFF_ACTIONS: dict[str, StaffAction] = {
+    "submit": StaffAction(lambda user, entry, data: services.submit(entry, actor=user), gettext_lazy("Submitted for review.")),
+    "approve": StaffAction(
+        _approve, gettext_lazy("Your opinion was recorded."), invalid=gettext_lazy("Complete the opinion form.")
+    ),
+    "return": StaffAction(
+        lambda user, entry, data: services.return_for_revision(
+            entry, actor=user, step=_step(entry), reason=data.get("reason", "")
+        ),
+        gettext_lazy("The item was returned to its drafter."),
+    ),
+    "escalate": StaffAction(
+        lambda user, entry, data: services.escalate(
+            entry, actor=user, authority=data.get("authority", ""), comment=data.get("comment", "")
+        ),
+        gettext_lazy("Escalated; the item waits for the authority's answer."),
+    ),
+    "answer": StaffAction(
+        lambda user, entry, data: services.record_authority_answer(entry, actor=user, **data),
+        gettext_lazy("The authority's answer was recorded."),
+        invalid=gettext_lazy("Record the authority's answer and its reference."),
+    ),
+    "consent": StaffAction(
+        lambda user, entry, data: services.consent(entry, actor=user, **data),
+        gettext_lazy("The office's consent was recorded."),
+        invalid=gettext_lazy("Choose the office and write its consent."),
+        form_kwargs=lambda entry: {"offices": entry.co_offices.all()},
+    ),
+    "publish": StaffAction(
+        lambda user, entry, data: services.publish(entry, actor=user, at=data["at"]),
+        _published_or_scheduled,
+        invalid=gettext_lazy("Enter the publication time as a date and time."),
+    ),
+    "cancel": StaffAction(
+        lambda user, entry, data: services.cancel_schedule(entry, actor=user),
+        gettext_lazy("The scheduled publication was cancelled."),
+    ),
+    "withdraw": StaffAction(
+        lambda user, entry, data: services.withdraw(entry, actor=user, reason=data.get("reason", "")),
+        gettext_lazy("Withdrawn: the item is no longer public."),
+    ),
+    "validity": StaffAction(
+        lambda user, entry, data: services.set_validity(
+            entry, actor=user, validity=data.get("validity", ""), reason=data.get("reason", "")
+        ),
+        gettext_lazy("The validity was changed."),
+    ),
+    "correct": StaffAction(
+        lambda user, entry, data: services.start_rectification(entry, actor=user),
+        gettext_lazy("A correction draft was created; it passes the review chain again."),
+        follow=True,
+    ),
+}
+
+
+def _action_values(request, entry: Entry, action: str, spec: StaffAction) -> dict[str, Any]:
+    """The values the service receives: the move's form's cleaned data, or the raw POST."""
+    if spec.invalid is None:
+        return request.POST.dict()
+    transition = transition_for(action, entry)
+    if transition is None or transition.form is None:
+        return {}  # a move the status does not have: the service refuses it with its message
+    form = transition.form(request.POST, **spec.form_kwargs(entry))
+    if not form.is_valid():
+        raise ReviewError(str(spec.invalid))
+    return dict(form.cleaned_data)
 
 
 @require_POST
 def staff_action(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    entry = _entry(request, agency_slug, pk)
-    action = request.POST.get("action")
-    step = services.STEP_OF_STATUS.get(entry.status, "")
-    user = request.user
-    # The version the reviewer saw: refuse when the draft changed since the page was shown.
+    entry = permissions.get_entry_for_user(request.user, agency_slug, pk)
+    # The revision the reviewer saw: refuse when the draft changed since the page was shown.
     seen = request.POST.get("revision")
     if seen and seen.isdigit() and int(seen) != entry.revision:
         messages.error(request, _("The item changed since you opened it. Read the new version first."))
         return redirect(entry.get_staff_url())
+    action = request.POST.get("action", "")
     try:
-        if action == "submit":
-            services.submit(entry, actor=user)
-            messages.success(request, _("Submitted for review."))
-        elif action == "approve":
-            form_class = {Step.OFFICE: f.OfficeOpinionForm, Step.CONFIDENTIALITY: f.ConfidentialityOpinionForm}.get(
-                step, f.OpinionForm
-            )
-            form = form_class(request.POST)
-            if not form.is_valid():
-                raise services.ReviewError(_("Complete the opinion form."))
-            data = dict(form.cleaned_data)
-            services.approve(entry, actor=user, step=step, comment=data.pop("comment", ""), **data)
-            messages.success(request, _("Your opinion was recorded."))
-        elif action == "return":
-            services.return_for_revision(entry, actor=user, step=step, reason=request.POST.get("reason", ""))
-            messages.success(request, _("The item was returned to its drafter."))
-        elif action == "escalate":
-            services.escalate(
-                entry, actor=user, authority=request.POST.get("authority", ""), comment=request.POST.get("comment", "")
-            )
-            messages.success(request, _("Escalated; the item waits for the authority's answer."))
-        elif action == "answer":
-            form = f.AuthorityAnswerForm(request.POST)
-            if not form.is_valid():
-                raise services.ReviewError(_("Record the authority's answer and its reference."))
-            services.record_authority_answer(entry, actor=user, **form.cleaned_data)
-            messages.success(request, _("The authority's answer was recorded."))
-        elif action == "consent":
-            form = f.ConsentForm(request.POST, offices=entry.co_offices.all())
-            if not form.is_valid():
-                raise services.ReviewError(_("Choose the office and write its consent."))
-            services.consent(entry, actor=user, **form.cleaned_data)
-            messages.success(request, _("The office's consent was recorded."))
-        elif action == "publish":
-            form = f.PublishForm(request.POST)
-            if not form.is_valid():
-                raise services.ReviewError(_("Enter the publication time as a date and time."))
-            at = form.cleaned_data["at"]
-            services.publish(entry, actor=user, at=at)
-            messages.success(request, _("Scheduled.") if at and at > timezone.now() else _("Published."))
-        elif action == "cancel":
-            services.cancel_schedule(entry, actor=user)
-            messages.success(request, _("The scheduled publication was cancelled."))
-        elif action == "withdraw":
-            services.withdraw(entry, actor=user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Withdrawn: the item is no longer public."))
-        elif action == "validity":
-            services.set_validity(
-                entry, actor=user, validity=request.POST.get("validity", ""), reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("The validity was changed."))
-        elif action == "correct":
-            correction = services.start_correction(entry, actor=user)
-            messages.success(request, _("A correction draft was created; it passes the review chain again."))
-            return redirect(correction.get_staff_url())
-        else:
-            raise services.ReviewError(_("Unknown action."))
+        spec = STAFF_ACTIONS.get(action)
+        if spec is None:
+            raise ReviewError(_("Unknown action."))
+        values = _action_values(request, entry, action, spec)
+        result = spec.perform(request.user, entry, values)
+        messages.success(request, str(spec.done(values) if callable(spec.done) else spec.done))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You cannot do this."))
+    else:
+        if spec.follow:
+            return redirect(result.get_staff_url())
     return redirect(entry.get_staff_url())
 
 
 @require_http_methods(["GET", "POST"])
 def staff_leader_queue(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    """The leader approves routine items in one go (G5 step 3); others are opened one by one."""
-    agency = _agency(request, agency_slug)
+    """The leader approves routine entries in one go (G5 step 3); others are opened one by one."""
+    agency = permissions.get_agency_for_user(request.user, agency_slug)
     waiting = list(waiting_for(request.user).filter(status=Status.LEADER_CONFIDENTIALITY).order_by("publish_due_on"))
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("entry") if v.isdigit()}
@@ -369,8 +373,7 @@ def staff_leader_queue(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def staff_attachment(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(EntryAttachment.objects.select_related("entry"), pk=pk)
-    entry = _entry(request, agency_slug, attachment.entry_id)  # visibility check
+    attachment, entry = permissions.get_attachment_for_user(request.user, agency_slug, pk)
     return _serve(attachment, actor=request.user, entry=entry)
 
 
@@ -536,7 +539,7 @@ def catalog_index(request: HttpRequest, agency_slug: str | None = None) -> HttpR
 
 
 @require_http_methods(["GET"])
-def item(request: HttpRequest, index_number: str) -> HttpResponse:
+def public_entry(request: HttpRequest, index_number: str) -> HttpResponse:
     entry = get_object_or_404(published_entries().select_related("office", "related_to"), index_number=index_number)
     return render(
         request,
@@ -562,7 +565,7 @@ def public_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_subcategories(request: HttpRequest, agency_slug: str) -> HttpResponse:
     """The agency's own sub-categories under the subject categories (A4), kept by the disclosure
     office; drafters choose them on the entry form."""
-    agency = _agency(request, agency_slug)
+    agency = permissions.get_agency_for_user(request.user, agency_slug)
     form = f.SubCategoryForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         services.add_subcategory(
@@ -581,7 +584,7 @@ def staff_review_form(request: HttpRequest, agency_slug: str, pk: int) -> HttpRe
     """The 保密审查表 of an escalated item (G7), to send to the competent authority."""
     from gongkai.catalog.documents import render_review_form
 
-    entry = _entry(request, agency_slug, pk)
+    entry = permissions.get_entry_for_user(request.user, agency_slug, pk)
     if not entry.escalated_to:
         raise Http404
     return download_response(

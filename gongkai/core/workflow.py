@@ -61,6 +61,9 @@ class Transition:
     form: type[forms.Form] | None = None
     targets: frozenset[str] = frozenset()
     denied: StrOrPromise = DENIED
+    # Named values for ``%(name)s`` placeholders in ``refusal`` and ``denied``, besides the label of
+    # the current state (``%(state)s``, also under the state field's name, e.g. ``%(status)s``).
+    params: tuple[tuple[str, StrOrPromise], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -99,7 +102,8 @@ class Workflow(Generic[M]):
     transition)`` adds the process's own rules (raise ``TransitionError`` or
     ``PermissionDenied``); ``select_related`` names relations loaded with the locked row;
     ``initial`` is the state a new object starts in (drawn in the documentation);
-    ``other_agency`` is the message for someone of another agency."""
+    ``other_agency`` is the message for someone of another agency; ``error`` is the app's own
+    subclass of ``TransitionError`` that refusals raise."""
 
     def __init__(
         self,
@@ -115,6 +119,7 @@ class Workflow(Generic[M]):
         select_related: Sequence[str] = (),
         initial: str | None = None,
         other_agency: StrOrPromise = OTHER_AGENCY,
+        error: type[TransitionError] = TransitionError,
     ) -> None:
         self.code = code
         self.label = label
@@ -127,6 +132,7 @@ class Workflow(Generic[M]):
         self.select_related = tuple(select_related)
         self.initial = initial
         self.other_agency = other_agency
+        self.error = error
         self._by_name = {t.name: t for t in self.transitions}
         if len(self._by_name) != len(self.transitions):
             raise ValueError(f"workflow {code!r}: two transitions share a name")
@@ -148,7 +154,7 @@ class Workflow(Generic[M]):
         try:
             return self._by_name[name]
         except KeyError:
-            raise TransitionError(gettext("Unknown action.")) from None
+            raise self.error(gettext("Unknown action.")) from None
 
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.state_field))
@@ -159,9 +165,9 @@ class Workflow(Generic[M]):
         if actor is None or getattr(actor, "agency_id", None) is None or actor.agency_id != self.agency_of(obj):
             raise PermissionDenied(str(self.other_agency))
         if self.state_of(obj) not in transition.sources:
-            raise TransitionError(str(transition.refusal))
+            raise self.error(self.message(transition, transition.refusal, obj))
         if not transition.roles & user_roles(actor):
-            raise PermissionDenied(str(transition.denied))
+            raise PermissionDenied(self.message(transition, transition.denied, obj))
         if self.check is not None:
             self.check(actor, obj, transition)
 
@@ -177,6 +183,14 @@ class Workflow(Generic[M]):
         """The moves the page offers this person now, in table order."""
         return [t for t in self.transitions if self.allows(t.name, obj, actor)]
 
+    def message(self, transition: Transition, text: StrOrPromise, obj: M | None) -> str:
+        """``text`` in the current language, its placeholders filled (see ``Transition.params``)."""
+        result = str(text)
+        if "%(" not in result:
+            return result
+        state = self.state_label(self.state_of(obj)) if obj is not None else "…"
+        return result % {"state": state, self.state_field: state, **{k: str(v) for k, v in transition.params}}
+
     # -----------------------------------------------------------------------------------------
     # Running a move
 
@@ -190,7 +204,9 @@ class Workflow(Generic[M]):
     def run(self, name: str, obj: M, *, actor: Any, write: Callable[[M], Change | None]) -> M:
         """Take the move ``name`` on ``obj`` for ``actor`` (see the class docstring); returns the
         locked and saved object. ``write`` changes the locked object (and may create related
-        rows); it must not save the object itself. Nothing is kept when anything raises."""
+        rows); it must not save the object itself. The row is saved (the state, ``change.fields``
+        and any ``auto_now`` field) only when one of those fields changed; the audit event is
+        always written. Nothing is kept when anything raises."""
         transition = self.get(name)
         with transaction.atomic():
             locked = self.lock(obj)
@@ -203,8 +219,9 @@ class Workflow(Generic[M]):
             if state not in transition.end_states:
                 raise ValueError(f"{self.code}.{name} ended in {state!r}, not one of {sorted(transition.end_states)}")
             saved = _unique([self.state_field, *change.fields])
-            locked.save(update_fields=[*saved, *_auto_now_fields(locked, saved)])
             after = _values(locked)
+            if any(before[k] != after[k] for k in saved):  # a move that changes nothing saves nothing
+                locked.save(update_fields=[*saved, *_auto_now_fields(locked, saved)])
             record_event(
                 transition.audit,
                 actor=actor,
@@ -304,9 +321,10 @@ def _render(workflow: Workflow[Any]) -> list[str]:
         lines.append(f'    state "{_cell(label)}" as {value}')
     if workflow.initial is not None:
         lines.append(f"    [*] --> {workflow.initial}")
+    order = {value: i for i, value in enumerate(workflow.states.values)}
     for t in workflow.transitions:
-        for source in sorted(t.sources):
-            for target in sorted(t.end_states):
+        for source in sorted(t.sources, key=order.__getitem__):
+            for target in sorted(t.end_states, key=order.__getitem__):
                 lines.append(f"    {source} --> {target}: {t.name}")
     lines += ["```", "", "| State | Label |", "|---|---|"]
     lines += [f"| `{value}` | {_cell(label)} |" for value, label in workflow.states.choices]
@@ -316,12 +334,12 @@ def _render(workflow: Workflow[Any]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for t in workflow.transitions:
-        sources = ", ".join(f"`{s}`" for s in sorted(t.sources))
-        targets = ", ".join(f"`{s}`" for s in sorted(t.end_states))
+        sources = ", ".join(f"`{s}`" for s in sorted(t.sources, key=order.__getitem__))
+        targets = ", ".join(f"`{s}`" for s in sorted(t.end_states, key=order.__getitem__))
         roles = ", ".join(_role_label(r) for r in sorted(t.roles, key=str))
         lines.append(
             f"| `{t.name}` | {_cell(t.label)} | {sources} | {targets} | {_cell(roles)} | `{t.audit}` "
-            f"| {_cell(t.refusal)} |"
+            f"| {_cell(workflow.message(t, t.refusal, None))} |"
         )
     return [*lines, ""]
 
