@@ -13,7 +13,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,10 +37,10 @@ from gongkai.accounts.services import (
     update_agency_contact,
     visible_role_requests,
 )
-from gongkai.applications.selectors import application_deadline_counts
-from gongkai.core.access import APPLICATION_READERS, CATALOG_WORKERS, user_roles
+from gongkai.core.access import user_roles
 from gongkai.core.calendar import missing_next_year
 from gongkai.core.models import AuditEvent
+from gongkai.core.panels import panels_for
 
 
 class LoginView(auth_views.LoginView):
@@ -82,17 +81,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     warn_year = None
     if Role.SYSTEM_ADMIN in roles and request.user.agency.parent_id is None:
         warn_year = missing_next_year()
-    application_counts = None
-    if APPLICATION_READERS & roles:
-        application_counts = application_deadline_counts(request.user.agency, timezone.localdate())
     role_requests_waiting = None
     if roles & {Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER}:
         role_requests_waiting = len(requests_awaiting(request.user))
-    catalog_counts = None
-    if CATALOG_WORKERS & roles:
-        from gongkai.catalog.selectors import deadline_counts
-
-        catalog_counts = deadline_counts(request.user)
     return render(
         request,
         "accounts/dashboard.html",
@@ -100,8 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "assignments": assignments,
             "warn_year": warn_year,
             "roles": roles,
-            "application_counts": application_counts,
-            "catalog_counts": catalog_counts,
+            "panels": panels_for(request),
             "role_requests_waiting": role_requests_waiting,
         },
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency, User
 from gongkai.applications.clock import Kind
@@ -144,3 +146,12 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     issue_notice(refused, actor=officer, kind="reply_withheld", served_on=today - 35 * DAY, served_by="post")
     first = made[2]
     return [f"{agency.name}\t申请查询演示\t{first.application.number}\t{first.query_code}"]
+
+
+def load_demo() -> list[str]:
+    """The demo applications of every township and department (registered in ready())."""
+    today = timezone.localdate()
+    lines: list[str] = []
+    for agency in Agency.objects.exclude(parent=None).order_by("pk"):
+        lines += load_demo_applications(agency, today)
+    return lines

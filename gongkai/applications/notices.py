@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Status
 from gongkai.applications.clock import Kind
-from gongkai.applications.documents import Letter, render_docx, render_pdf
 from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
 from gongkai.applications.services import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
+from gongkai.core.letters import Letter, render_docx, render_pdf
 
 
 class NoticeError(ValueError):

@@ -40,7 +40,7 @@ def _categories(agency: Agency) -> list[str]:
 
 def _attachment_bytes(rng: random.Random, kind: str, agency: Agency, title: str, text: str) -> bytes:
     if kind in ("pdf", "docx"):
-        from gongkai.applications.documents import Letter, render_docx, render_pdf
+        from gongkai.core.letters import Letter, render_docx, render_pdf
 
         letter = Letter(
             issuer=agency.name,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from gongkai.applications.documents import SERIF, chinese_date
 from gongkai.catalog.choices import Decision, Step
 from gongkai.catalog.models import Entry
+from gongkai.core.letters import SERIF, chinese_date
 
 
 def review_form_rows(entry: Entry) -> list[tuple[str, str]]:

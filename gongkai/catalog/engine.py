@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from gongkai.catalog.analysis import document_fields
+
 logger = logging.getLogger(__name__)
 STATE_FILE = "gongkai-state.json"
 WRITER_HEAP = 128 * 2**20
@@ -220,7 +222,6 @@ class Engine:
 
 def documents_for(entry_ids: list[int]):
     """tantivy documents of the published entries among ``entry_ids`` (text segmented)."""
-    from gongkai.catalog import search
     from gongkai.catalog.models import Entry, EntryAttachment
 
     tantivy = _tantivy()
@@ -232,7 +233,7 @@ def documents_for(entry_ids: list[int]):
         .filter(pk__in=entry_ids)
         .only("pk", "agency_id", "category", "validity", "published_on", "title", "summary", "body", "document_number")
     ):
-        fields = search.document_fields(entry, texts.get(entry.pk, []))
+        fields = document_fields(entry, texts.get(entry.pk, []))
         yield tantivy.Document(**fields)
 
 

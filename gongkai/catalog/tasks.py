@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from gongkai.catalog.bulk import run_import_job
 from gongkai.catalog.services import publish_scheduled, sweep_publish_deadlines
 
 
@@ -20,6 +21,4 @@ def daily_publish_deadline_sweep() -> int:
 
 @db_task()
 def run_import(job_id: int) -> None:
-    from gongkai.catalog.bulk import run_import_job
-
     run_import_job(job_id)

@@ -36,8 +36,8 @@ from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiti
 from gongkai.catalog.steps import STEP_OF_STATUS, ReviewError, approved_steps, chain
 from gongkai.catalog.transitions import REVIEW, transition_for
 from gongkai.core.calendar import explain
-from gongkai.core.workflow import StrOrPromise
 from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, read_verified, refusal_status
+from gongkai.core.workflow import StrOrPromise
 
 # ---------------------------------------------------------------------------------------------
 # Staff: lists and queues
@@ -252,7 +252,9 @@ def _published_or_scheduled(data: dict[str, Any]) -> StrOrPromise:
 
 
 STAFF_ACTIONS: dict[str, StaffAction] = {
-    "submit": StaffAction(lambda user, entry, data: services.submit(entry, actor=user), gettext_lazy("Submitted for review.")),
+    "submit": StaffAction(
+        lambda user, entry, data: services.submit(entry, actor=user), gettext_lazy("Submitted for review.")
+    ),
     "approve": StaffAction(
         _approve, gettext_lazy("Your opinion was recorded."), invalid=gettext_lazy("Complete the opinion form.")
     ),

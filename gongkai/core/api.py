@@ -10,10 +10,9 @@ import json
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Header, NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from pydantic import Field
@@ -192,173 +191,9 @@ def workdays_info(request: HttpRequest, query: Query[InfoQuery]):
 
 
 # ---------------------------------------------------------------------------------------------
-# Applications for disclosure (依申请公开)
+# Each app adds its own endpoints from its AppConfig.ready() (issue 9): applications, catalog…
 
 
-class ApplicationIn(Schema):
-    agency: str = Field(description="机关网址标识，如 maoshe")
-    idempotency_key: str = Field(
-        min_length=16,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description=(
-            "客户端为每份申请生成的随机键（16–64 位字母、数字、- 或 _，如 UUID）。"
-            "同一键、同一内容重复提交返回同一申请；同一键、不同内容返回 422。"
-        ),
-    )
-    applicant_type: str = Field(
-        description="natural_person、business、research、nonprofit、legal_service、other_organisation"
-    )
-    applicant_name: str
-    id_type: str = Field(description="resident_id、passport、other、credit_code")
-    id_number: str
-    phone: str
-    email: str = ""
-    address: str = ""
-    info_title: str
-    info_document_number: str = ""
-    info_description: str
-    requested_form: str = Field(description="paper、electronic、inspection")
-    delivery: str = Field(description="post、email、pickup、online")
-
-
-class ApplicationCreated(Schema):
-    number: str
-    query_code: str
-    received_on: date
-    due_on: date | None
-    due_on_provisional: bool
-
-
-class ApplicationErrors(Schema):
-    errors: dict[str, list[str]]
-
-
-class TimelineItem(Schema):
-    on: date
-    event: str
-
-
-class ApplicationStatusOut(Schema):
-    number: str
-    agency: str
-    status: str
-    status_label: str
-    received_on: date
-    due_on: date | None
-    due_on_provisional: bool
-    due_explanation: list[str]
-    timeline: list[TimelineItem]
-
-
-@api.post(
-    "/applications",
-    response={
-        201: ApplicationCreated,
-        200: ApplicationCreated,
-        400: ApplicationErrors,
-        404: ApplicationErrors,
-        422: ApplicationErrors,
-        429: ApplicationErrors,
-    },
-    summary="提交政府信息公开申请",
-    operation_id="applications_create",
-)
-def applications_create(request: HttpRequest, payload: ApplicationIn):
-    from gongkai.accounts.models import Agency
-    from gongkai.applications import spam
-    from gongkai.applications.forms import ApplicationForm
-    from gongkai.applications.services import IdempotencyConflict, find_repeat, submit_application
-    from gongkai.core.request_context import client_ip
-
-    agency = Agency.objects.filter(slug=payload.agency, is_active=True).first()
-    if agency is None:
-        return Status(404, {"errors": {"agency": [_("There is no such agency.")]}})
-    form = ApplicationForm(payload.dict())
-    if not form.is_valid():
-        return Status(400, {"errors": {field: list(messages) for field, messages in form.errors.items()}})
-    # The key is the client's, scoped to the agency and bound to the request (AC-02): the same key
-    # with the same request is a retry (200, same answer); with another request it is refused.
-    request_parts = {
-        "agency": agency,
-        "idempotency_key": payload.idempotency_key,
-        "fields": {**form.cleaned_data, "has_identity_proof": False},
-        "channel": "online",
-    }
-    try:
-        repeat = find_repeat(**request_parts)
-        if repeat is None and spam.over_limit(client_ip(request), form.cleaned_data["id_number"]):
-            return Status(
-                429, {"errors": {"__all__": [_("Too many applications in a short time; please try again later.")]}}
-            )
-        submission = submit_application(received_on=timezone.localdate(), **request_parts)
-    except IdempotencyConflict as exc:
-        return Status(422, {"errors": {"idempotency_key": [str(exc)]}})
-    application = submission.application
-    body = {
-        "number": application.number,
-        "query_code": submission.query_code,
-        "received_on": application.received_on,
-        "due_on": application.due_on,
-        "due_on_provisional": application.due_on_provisional,
-    }
-    return Status(201 if submission.created else 200, body)
-
-
-@api.get(
-    "/applications/{number}",
-    response={200: ApplicationStatusOut, 400: ApplicationErrors, 404: ApplicationErrors, 429: ApplicationErrors},
-    summary="申请人查询申请办理情况",
-    description=(
-        "查询码放在请求头 X-Query-Code 中，不得放在网址里（网址会进入访问日志）；"
-        "网址带 query_code 参数的请求返回 400。查询失败次数按申请编号和来源地址限制，超过返回 429。"
-    ),
-    operation_id="applications_status",
-)
-def applications_status(
-    request: HttpRequest,
-    number: str,
-    query_code: str = Header("", alias="X-Query-Code", description="申请时取得的查询码"),
-):
-    from gongkai.applications import spam
-    from gongkai.applications.clock import Kind
-    from gongkai.applications.services import find_for_applicant
-    from gongkai.core.request_context import client_ip
-
-    if "query_code" in request.GET:
-        # PI-05: a code in the URL lands in access logs; refuse it so clients move to the header.
-        message = _("Send the query code in the X-Query-Code header, never in the address.")
-        return Status(400, {"errors": {"query_code": [message]}})
-    number, ip = number[:40], client_ip(request)
-    if spam.tracking_refused(ip, number):
-        return Status(
-            429, {"errors": {"__all__": [_("Too many unsuccessful lookups. Please wait an hour and try again.")]}}
-        )
-    application = find_for_applicant(number, query_code[:40])
-    if application is None:
-        return Status(404, {"errors": {"__all__": [_("No application matches this number and query code.")]}})
-    spam.tracking_succeeded(ip, number)
-    return Status(
-        200,
-        {
-            "number": application.number,
-            "agency": application.agency.name,
-            "status": application.status,
-            "status_label": str(application.get_status_display()),
-            "received_on": application.received_on,
-            "due_on": application.due_on,
-            "due_on_provisional": application.due_on_provisional,
-            "due_explanation": application.due_explanation,
-            "timeline": [
-                {"on": e.on, "event": str(e.get_kind_display())}
-                for e in application.clock_events.exclude(kind__in=Kind.INTERNAL)
-            ],
-        },
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The disclosure catalog (issue 3)
-from gongkai.catalog.api import router as catalog_router  # noqa: E402
-
-api.add_router("/catalog", catalog_router)
+def register_router(prefix: str, router: Router) -> None:
+    """Mount an app's router under /api/v1/<prefix>; call it from the app's ready()."""
+    api.add_router(prefix, router)

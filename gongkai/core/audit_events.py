@@ -1,101 +1,39 @@
 """Human labels of the audit event codes, shown beside the code in the audit trail.
 
-Codes are ``app.model.past_tense_verb`` (style.md §5). A code without a label is still shown,
-by its code; add the label here when adding an event.
+Codes are ``app.model.past_tense_verb`` (style.md §5). Each app declares the labels of its own
+codes in ``<app>/audit_events.py`` and registers them in its ``AppConfig.ready()``; core holds the
+registry and its own codes. A code without a label is still shown, by its code.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-EVENT_LABELS = {
-    "accounts.user.created": _("Account created"),
-    "accounts.user.roles_changed": _("Roles changed"),
-    "accounts.user.updated": _("Account details changed"),
-    "accounts.role_request.created": _("Roles requested, waiting for approval"),
-    "accounts.role_request.approved": _("Role request approved"),
-    "accounts.role_request.rejected": _("Role request rejected"),
-    "accounts.role_request.superseded": _("Role request superseded"),
-    "accounts.user.activated": _("Account enabled"),
-    "accounts.user.deactivated": _("Account disabled"),
-    "accounts.user.password_changed": _("Password changed"),
-    "accounts.user.logged_in": _("Signed in"),
-    "accounts.user.logged_out": _("Signed out"),
-    "accounts.user.login_failed": _("Sign-in failed"),
-    "accounts.user.locked_out": _("Sign-in locked"),
-    "accounts.agency.updated": _("Agency details changed"),
-    "accounts.user.disabled_unused": _("Unused account disabled"),
-    "accounts.user.action_refused": _("Account change refused"),
-    "accounts.role_request.action_refused": _("Role request decision refused"),
-    "accounts.agency.action_refused": _("Agency change refused"),
-    "core.calendar_year.imported": _("Holiday arrangement imported"),
-    "core.calendar_year.updated": _("Holiday arrangement changed"),
-    "core.access.denied": _("Access refused"),
-    "core.backup.created": _("Backup taken"),
-    "core.backup.restored": _("Backup restored"),
-    "core.personal_data.rekeyed": _("Personal data re-encrypted with the current key"),
-    "core.audit.archived": _("Old audit records archived"),
-    "accounts.otp.enrolled": _("Sign-in code set up"),
-    "accounts.otp.verified": _("Sign-in code accepted"),
-    "accounts.otp.failed": _("Wrong sign-in code"),
-    "accounts.otp.reset": _("Second factor reset"),
-    "accounts.recovery_code.used": _("Recovery code used"),
-    "accounts.recovery_code.regenerated": _("New recovery codes made"),
-    "accounts.agency.security_changed": _("Sign-in rules changed"),
-    "core.access.network_refused": _("Access refused: address outside the allowed networks"),
-    "core.upload.malware_detected": _("Upload refused: malware found"),
-    "applications.application.received": _("Application received"),
-    "applications.application.correction_requested": _("Correction notice served"),
-    "applications.application.correction_received": _("Corrected application received"),
-    "applications.application.correction_lapsed": _("No correction in time: deemed abandoned"),
-    "applications.application.consultation_started": _("Consultation started"),
-    "applications.application.consultation_ended": _("Consultation ended"),
-    "applications.application.extension_approved": _("Extension approved and notified"),
-    "applications.application.fee_notice_served": _("Fee notice served"),
-    "applications.application.fee_paid": _("Fee paid"),
-    "applications.application.fee_lapsed": _("Fee not paid in time: deemed abandoned"),
-    "applications.application.replied": _("Reply served"),
-    "applications.application.assigned": _("Assigned to an office"),
-    "applications.application.note_added": _("Search and verification note"),
-    "applications.application.confidentiality_reviewed": _("Confidentiality review"),
-    "applications.application.proposal_submitted": _("Office's proposed reply"),
-    "applications.application.draft_submitted": _("Draft reply submitted for signature"),
-    "applications.application.draft_signed": _("Draft reply signed by the leader"),
-    "applications.application.personal_data_revealed": _("Personal data shown in full"),
-    "applications.attachment.opened": _("Applicant's file opened"),
-    "applications.application.personal_data_purged": _("Personal data deleted after the retention period"),
-    "applications.attachment.purged": _("Identity proof deleted after its retention period"),
-    "applications.notice.served": _("Notice generated and served"),
-    "applications.notice.integrity_failed": _("Altered file withheld"),
-    "applications.notice_template.updated": _("Notice template changed"),
-    "applications.archive.created": _("Yearly archive built"),
-    "applications.archive.downloaded": _("Yearly archive downloaded"),
-    "applications.archive.action_refused": _("Yearly archive refused"),
-    "applications.application.action_refused": _("Application action refused"),
-    "applications.notice.downloaded": _("Notice downloaded"),
-    "applications.notice_template.action_refused": _("Notice template change refused"),
-    "catalog.entry.created": _("Catalog item drafted"),
-    "catalog.entry.updated": _("Catalog draft changed"),
-    "catalog.entry.submitted": _("Catalog item submitted for review"),
-    "catalog.entry.approved": _("Review step approved"),
-    "catalog.entry.returned": _("Returned for revision"),
-    "catalog.entry.consented": _("Co-producing office consented"),
-    "catalog.entry.escalated": _("Escalated to the competent authority"),
-    "catalog.entry.authority_answered": _("Competent authority's answer recorded"),
-    "catalog.entry.registered": _("Registered, not proactively disclosed"),
-    "catalog.entry.scheduled": _("Publication scheduled"),
-    "catalog.entry.schedule_cancelled": _("Scheduled publication cancelled"),
-    "catalog.entry.published": _("Published"),
-    "catalog.entry.withdrawn": _("Withdrawn from the portal"),
-    "catalog.entry.validity_changed": _("Validity changed"),
-    "catalog.import.queued": _("Catalog import uploaded"),
-    "catalog.import.refused": _("Catalog import refused"),
-    "catalog.import.completed": _("Catalog imported"),
-    "catalog.import.held": _("Catalog import waiting for the leader's approval"),
-    "catalog.import.approved": _("Imported batch approved and published"),
-    "catalog.import.rejected": _("Imported batch rejected"),
-    "catalog.catalog.exported": _("Catalog exported"),
-    "catalog.subcategory.created": _("Sub-category added"),
-    "catalog.subcategory.action_refused": _("Sub-category refused"),
-    "catalog.entry.action_refused": _("Catalog action refused"),
-    "catalog.attachment.downloaded": _("Catalog file downloaded by staff"),
-    "catalog.review_form.downloaded": _("Confidentiality review form downloaded"),
-}
+EVENT_LABELS: dict[str, str | Promise] = {}
+
+
+def register_event_labels(labels: Mapping[str, str | Promise]) -> None:
+    """Add an app's labels; a code is labelled once."""
+    for code, label in labels.items():
+        if code in EVENT_LABELS and EVENT_LABELS[code] != label:
+            raise ImproperlyConfigured(f"audit code {code!r} has two labels")
+        EVENT_LABELS[code] = label
+
+
+register_event_labels(
+    {
+        "core.calendar_year.imported": _("Holiday arrangement imported"),
+        "core.calendar_year.updated": _("Holiday arrangement changed"),
+        "core.access.denied": _("Access refused"),
+        "core.backup.created": _("Backup taken"),
+        "core.backup.restored": _("Backup restored"),
+        "core.personal_data.rekeyed": _("Personal data re-encrypted with the current key"),
+        "core.audit.archived": _("Old audit records archived"),
+        "core.access.network_refused": _("Access refused: address outside the allowed networks"),
+        "core.upload.malware_detected": _("Upload refused: malware found"),
+    }
+)

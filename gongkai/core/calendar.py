@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -328,19 +328,23 @@ def explain(result: WorkdayResult) -> list[str]:
 # Reminding administrators
 
 
-def remind_missing_next_year(today: date | None = None) -> bool:
-    """E-mail the district's system administrators once a day while next year's arrangement is
-    missing after the warning date. Returns True when a reminder went out."""
-    from gongkai.accounts.choices import Role
-    from gongkai.accounts.models import User
+_calendar_keepers: list[Callable[[], Iterable[str]]] = []
 
+
+def register_calendar_keepers(addresses: Callable[[], Iterable[str]]) -> None:
+    """Who keeps the holiday arrangement (accounts: the district's system administrators):
+    a function returning their e-mail addresses."""
+    _calendar_keepers[:] = [addresses]
+
+
+def remind_missing_next_year(today: date | None = None) -> bool:
+    """E-mail the calendar's keepers once a day while next year's arrangement is missing after
+    the warning date. Returns True when a reminder went out."""
     today = today or timezone.localdate()
     year = missing_next_year(today)
     if year is None:
         return False
-    recipients = User.objects.filter(
-        is_active=True, agency__parent__isnull=True, role_assignments__role=Role.SYSTEM_ADMIN
-    ).values_list("email", flat=True)
+    recipients = [address for keepers in _calendar_keepers for address in keepers()]
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("The %(year)d holiday arrangement is not imported") % {"year": year}
         body = _(

@@ -428,8 +428,8 @@ def test_export_writes_the_import_columns_as_text(officer_client, world):
 def test_attachment_text_is_extracted_from_a_real_pdf_without_control_characters():
     from datetime import date
 
-    from gongkai.applications.documents import Letter, render_pdf
     from gongkai.catalog.extract import extract_text
+    from gongkai.core.letters import Letter, render_pdf
 
     pdf = render_pdf(
         Letter(

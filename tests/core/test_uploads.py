@@ -171,7 +171,7 @@ def test_plain_files_of_each_kind_are_accepted_and_scanned(case, fake_scanner):
 def test_the_project_s_own_notices_and_exports_pass_the_checks():
     from datetime import date
 
-    from gongkai.applications.documents import Letter, render_docx, render_pdf
+    from gongkai.core.letters import Letter, render_docx, render_pdf
 
     letter = Letter(
         issuer="茅畲乡人民政府",

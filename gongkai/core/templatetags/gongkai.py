@@ -2,7 +2,7 @@
 
 from django import template
 
-from gongkai.accounts.choices import Role
+from gongkai.core.access import ROLE_LABELS
 from gongkai.core.audit_events import EVENT_LABELS
 from gongkai.core.masking import mask_address, mask_id_number, mask_phone
 
@@ -14,7 +14,7 @@ def role_labels(codes: str) -> str:
     """'audit_admin,clerk' → '审计管理员、经办人' (unknown codes are shown as stored)."""
     labels = []
     for code in filter(None, (codes or "").split(",")):
-        labels.append(str(Role(code).label) if code in Role.values else code)
+        labels.append(str(ROLE_LABELS.get(code, code)))
     return "、".join(labels)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,7 +26,7 @@ from gongkai.accounts.models import Agency, Office
 from gongkai.accounts.services import RoleGrant, create_staff_user, one_time_password
 from gongkai.accounts.two_factor import DEMO_DEVICE_NAME, TWO_FACTOR_ROLES, base32_secret
 from gongkai.accounts.validators import uscc_check_character
-from gongkai.applications.demo import load_demo_applications
+from gongkai.core.demo import registered_demos
 
 
 def credit_code(body17: str) -> str:
@@ -283,14 +283,13 @@ class Command(BaseCommand):
                     device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
                     line += f"\t{base32_secret(device)}"
                 lines.append(line)
-        if with_applications:
-            today = timezone.localdate()
-            for agency in Agency.objects.exclude(parent=None):
-                lines += load_demo_applications(agency, today)
-        if with_catalog:
-            from gongkai.catalog.demo import load_demo_catalog
-
-            lines += load_demo_catalog()
+        # Each business app registers its demo records (gongkai.core.demo), in its own order.
+        skipped = {
+            code for code, wanted in (("applications", with_applications), ("catalog", with_catalog)) if not wanted
+        }
+        for demo in registered_demos():
+            if demo.code not in skipped:
+                lines += demo.load()
         if with_role_requests:
             lines += load_demo_role_requests()
         return lines

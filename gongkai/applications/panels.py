@@ -1,0 +1,22 @@
+"""The applications' panel on the staff workbench (registered in ApplicationsConfig.ready())."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from gongkai.applications.access import APPLICATION_READERS
+from gongkai.applications.selectors import application_deadline_counts
+from gongkai.core.access import user_roles
+from gongkai.core.panels import Panel
+
+
+def _deadlines(request: HttpRequest) -> dict[str, Any] | None:
+    if not APPLICATION_READERS & user_roles(request.user):
+        return None
+    return {"counts": application_deadline_counts(request.user.agency, timezone.localdate())}
+
+
+DEADLINES = Panel("applications.deadlines", "applications/panels/deadlines.html", _deadlines, order=20)
