@@ -13,22 +13,27 @@ The statutory numbers live here, each with its article (条例 2019; regulations
   payment is excluded from the reply period is unverified; ``fee_time_excluded`` decides and
   defaults to excluded (docs/decisions/0010-application-clock.md).
 
-``replay(entries, calendar)`` checks every entry against the rules and returns the clock's
+The clock itself is the shared one (``gongkai.core.clocks``): this module maps each ledger kind
+onto its operations (begin, suspend, resume, extend, restart, stop) with the law's checks, one
+handler per kind. ``replay(entries, calendar)`` checks every entry against the rules and returns the clock's
 state with its due date and the sentences that explain it. ``check_next`` says whether a new
 entry may be appended; the service calls it before writing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.applications.choices import Status
-from gongkai.core.workdays import WorkdayCalendar, add_workdays, workdays_between
+from gongkai.core.clocks import Clock, LedgerEntry, Period, Unit, Wording
+from gongkai.core.workdays import WorkdayCalendar, add_workdays
+from gongkai.core.workflow import TransitionError
 
 REPLY_WORKING_DAYS = 20  # art. 33 ¶2
 CORRECTION_NOTICE_WORKING_DAYS = 7  # art. 30
@@ -75,28 +80,32 @@ class Kind:
     )
 
 
-class ClockError(ValueError):
+class ClockError(TransitionError):
     """An entry the law does not allow at this point; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    kind: str
-    on: date
-    data: dict[str, Any] = field(default_factory=dict)
+# The clock's pure record is the shared ledger entry (gongkai.core.clocks); ``Entry`` is its old
+# name here, kept for the callers that still use it.
+Entry = LedgerEntry
+
+
+def _reply_clock() -> Clock:
+    return Clock(Period(REPLY_WORKING_DAYS, Unit.WORKING_DAYS))
 
 
 @dataclass
 class ClockState:
+    """The application's clock after a replay: the shared reply clock (start, suspensions,
+    extension) and the application's own state around it."""
+
+    clock: Clock = field(default_factory=_reply_clock)
     status: str = Status.RECEIVED
-    start: date | None = None  # the day the 20 working days run from
-    extension: int = 0
-    excluded: list[tuple[str, date, date, int]] = field(default_factory=list)  # (kind, from, to, days)
-    pause: tuple[str, date] | None = None  # an open pause: (kind, since)
-    pause_until: date | None = None  # the other side's deadline during a pause
     corrections: int = 0
     extensions: int = 0
     consultation_party: str = ""
+    # The other side's deadline while the reply period is suspended (中止) or waits for a
+    # correction: the correction period's end, the consulted party's or the payment deadline.
+    suspended_until: date | None = None
     due: date | None = None
     provisional: bool = False
     explanation: list[str] = field(default_factory=list)
@@ -106,11 +115,25 @@ class ClockState:
     draft_signed: bool = False
 
     @property
+    def start(self) -> date | None:
+        """The day the 20 working days run from."""
+        return self.clock.start  # type: ignore[return-value]
+
+    @property
+    def extension(self) -> int:
+        return self.clock.extension
+
+    @property
+    def suspension(self) -> tuple[str, date] | None:
+        """The open suspension: (the kind that began it, since)."""
+        return self.clock.suspended  # type: ignore[return-value]
+
+    @property
     def is_open(self) -> bool:
         return self.status not in (Status.REPLIED, Status.ABANDONED)
 
 
-def _pause_label(kind: str, party: str = "") -> str:
+def _suspension_label(kind: str, party: str = "") -> str:
     if kind == Kind.FEE_NOTICE_SERVED:
         return _("waiting for the fee")
     if party == "other_agency":
@@ -118,148 +141,172 @@ def _pause_label(kind: str, party: str = "") -> str:
     return _("consulting a third party")
 
 
-def _apply(state: ClockState, entry: Entry, calendar: WorkdayCalendar, *, fee_time_excluded: bool) -> None:
-    """Advance ``state`` by one entry, or raise ClockError. Rules cite the 条例."""
-    kind, on = entry.kind, entry.on
-    if kind not in Kind.ALL:
+Handler = Callable[[ClockState, LedgerEntry, WorkdayCalendar, bool], None]
+
+
+def _correction_requested(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if state.corrections or state.status != Status.RECEIVED or state.suspension:
+        raise ClockError(_("A correction can be requested only once, all at once (art. 30)."))
+    limit = add_workdays(state.clock.start, CORRECTION_NOTICE_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+    if entry.on > limit:
+        raise ClockError(
+            _("The correction notice is due within 7 working days of receipt, by %(day)s (art. 30).")
+            % {"day": limit.isoformat()}
+        )
+    period_end = entry.data.get("period_end")
+    if not isinstance(period_end, date) or period_end <= entry.on:
+        raise ClockError(_("Give the correction period's last day, after the notice date."))
+    state.corrections = 1
+    state.status = Status.AWAITING_CORRECTION
+    state.suspended_until = period_end
+
+
+def _correction_received(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if state.status != Status.AWAITING_CORRECTION:
+        raise ClockError(_("No correction has been requested."))
+    # Art. 30: the reply period runs from the day the corrected application is received.
+    state.clock.restart(entry.on)
+    state.status = Status.RECEIVED
+    state.suspended_until = None
+
+
+def _correction_lapsed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if state.status != Status.AWAITING_CORRECTION:
+        raise ClockError(_("No correction has been requested."))
+    if state.suspended_until and entry.on <= state.suspended_until:
+        raise ClockError(_("The correction period has not ended yet."))
+    _abandon(state, entry)
+
+
+def _abandon(state: ClockState, entry: LedgerEntry) -> None:
+    state.status = Status.ABANDONED
+    state.closed_on = entry.on  # type: ignore[assignment]
+    state.clock.stop(entry.on)
+
+
+def _suspended(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    """Art. 33 ¶3: consulting a third party or another agency does not count; nor (by default,
+    decision 0010) does waiting for the fee. The other side has 15 / 20 working days."""
+    if state.status != Status.RECEIVED or state.suspension:
+        raise ClockError(_("Another step is still waiting; finish it first."))
+    state.clock.suspend(entry.kind, entry.on)
+    if entry.kind == Kind.CONSULTATION_STARTED:
+        state.consultation_party = entry.data.get("party", "third_party")
+        state.status = Status.CONSULTING
+        state.suspended_until = add_workdays(entry.on, CONSULTATION_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+    else:
+        state.status = Status.AWAITING_FEE
+        # 20 WD "from the day after receiving the notice": the notice's service day is day 0.
+        state.suspended_until = add_workdays(entry.on, FEE_PAYMENT_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+
+
+def _resumed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, fee_time_excluded: bool) -> None:
+    opener = Kind.CONSULTATION_STARTED if entry.kind == Kind.CONSULTATION_ENDED else Kind.FEE_NOTICE_SERVED
+    if not state.suspension or state.suspension[0] != opener:
+        raise ClockError(_("There is no such step waiting."))
+    if entry.on < state.suspension[1]:
+        raise ClockError(_("The date is before the step began."))
+    state.clock.resume(entry.on, calendar, excluded=opener == Kind.CONSULTATION_STARTED or fee_time_excluded)
+    state.suspended_until = None
+    state.status = Status.RECEIVED
+
+
+def _fee_lapsed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if not state.suspension or state.suspension[0] != Kind.FEE_NOTICE_SERVED:
+        raise ClockError(_("No fee notice is waiting."))
+    if state.suspended_until and entry.on <= state.suspended_until:
+        raise ClockError(_("The payment period has not ended yet."))
+    _abandon(state, entry)
+
+
+def _extension_approved(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    days = entry.data.get("working_days")
+    if state.extensions:
+        raise ClockError(_("The reply period can be extended only once (art. 33)."))
+    if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_WORKING_DAYS:
+        raise ClockError(_("An extension is 1 to 20 working days (art. 33)."))
+    if state.due and entry.on > state.due:
+        raise ClockError(_("The reply period has already ended; it can no longer be extended."))
+    state.extensions = 1
+    state.clock.extend(days)
+
+
+def _internal(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if entry.kind == Kind.DRAFT_SUBMITTED:
+        state.draft_pending, state.draft_signed = True, False
+    elif entry.kind == Kind.DRAFT_SIGNED:
+        if not state.draft_pending:
+            raise ClockError(_("There is no draft reply waiting for a signature."))
+        state.draft_pending, state.draft_signed = False, True
+
+
+def _replied(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
+    if state.suspension:
+        raise ClockError(_("Another step is still waiting; finish it first."))
+    if not state.draft_signed:
+        raise ClockError(_("The reply needs the leader's signature on the draft first (seed E5)."))
+    state.replied_in_time = state.due is None or entry.on <= state.due
+    state.status = Status.REPLIED
+    state.closed_on = entry.on  # type: ignore[assignment]
+    state.clock.stop(entry.on)
+
+
+# How each ledger kind moves the clock (the rules cite the 条例).
+HANDLERS: dict[str, Handler] = {
+    Kind.CORRECTION_REQUESTED: _correction_requested,
+    Kind.CORRECTION_RECEIVED: _correction_received,
+    Kind.CORRECTION_LAPSED: _correction_lapsed,
+    Kind.CONSULTATION_STARTED: _suspended,
+    Kind.FEE_NOTICE_SERVED: _suspended,
+    Kind.CONSULTATION_ENDED: _resumed,
+    Kind.FEE_PAID: _resumed,
+    Kind.FEE_LAPSED: _fee_lapsed,
+    Kind.EXTENSION_APPROVED: _extension_approved,
+    Kind.REPLIED: _replied,
+    **{kind: _internal for kind in Kind.INTERNAL},
+}
+
+
+def _apply(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, *, fee_time_excluded: bool) -> None:
+    """Advance ``state`` by one entry, or raise ClockError."""
+    if entry.kind not in Kind.ALL:
         raise ClockError(_("Unknown clock event."))
-    if state.start is None:
-        if kind != Kind.RECEIVED:
+    if not state.clock.started:
+        if entry.kind != Kind.RECEIVED:
             raise ClockError(_("The application has not been received yet."))
-        state.start = on
+        state.clock.begin(entry.on)
         return
-    if kind == Kind.RECEIVED:
+    if entry.kind == Kind.RECEIVED:
         raise ClockError(_("The application has already been received."))
     if not state.is_open:
         raise ClockError(_("The application is closed."))
-    if kind == Kind.CORRECTION_REQUESTED:
-        if state.corrections or state.status != Status.RECEIVED or state.pause:
-            raise ClockError(_("A correction can be requested only once, all at once (art. 30)."))
-        limit = add_workdays(state.start, CORRECTION_NOTICE_WORKING_DAYS, calendar).due
-        if on > limit:
-            raise ClockError(
-                _("The correction notice is due within 7 working days of receipt, by %(day)s (art. 30).")
-                % {"day": limit.isoformat()}
-            )
-        period_end = entry.data.get("period_end")
-        if not isinstance(period_end, date) or period_end <= on:
-            raise ClockError(_("Give the correction period's last day, after the notice date."))
-        state.corrections = 1
-        state.status = Status.AWAITING_CORRECTION
-        state.pause_until = period_end
-        return
-    if kind == Kind.CORRECTION_RECEIVED:
-        if state.status != Status.AWAITING_CORRECTION:
-            raise ClockError(_("No correction has been requested."))
-        # Art. 30: the reply period runs from the day the corrected application is received.
-        state.start = on
-        state.excluded.clear()
-        state.extension = 0
-        state.status = Status.RECEIVED
-        state.pause_until = None
-        return
-    if kind == Kind.CORRECTION_LAPSED:
-        if state.status != Status.AWAITING_CORRECTION:
-            raise ClockError(_("No correction has been requested."))
-        if state.pause_until and on <= state.pause_until:
-            raise ClockError(_("The correction period has not ended yet."))
-        state.status = Status.ABANDONED
-        state.closed_on = on
-        return
-    if kind in (Kind.CONSULTATION_STARTED, Kind.FEE_NOTICE_SERVED):
-        if state.status != Status.RECEIVED or state.pause:
-            raise ClockError(_("Another step is still waiting; finish it first."))
-        state.pause = (kind, on)
-        if kind == Kind.CONSULTATION_STARTED:
-            state.consultation_party = entry.data.get("party", "third_party")
-            state.status = Status.CONSULTING
-            state.pause_until = add_workdays(on, CONSULTATION_WORKING_DAYS, calendar).due
-        else:
-            state.status = Status.AWAITING_FEE
-            # 20 WD "from the day after receiving the notice": the notice's service day is day 0.
-            state.pause_until = add_workdays(on, FEE_PAYMENT_WORKING_DAYS, calendar).due
-        return
-    if kind in (Kind.CONSULTATION_ENDED, Kind.FEE_PAID):
-        opener = Kind.CONSULTATION_STARTED if kind == Kind.CONSULTATION_ENDED else Kind.FEE_NOTICE_SERVED
-        if not state.pause or state.pause[0] != opener:
-            raise ClockError(_("There is no such step waiting."))
-        since = state.pause[1]
-        if on < since:
-            raise ClockError(_("The date is before the step began."))
-        if opener == Kind.CONSULTATION_STARTED or fee_time_excluded:
-            days = workdays_between(since, on, calendar).working_days
-            state.excluded.append((opener, since, on, days))
-        state.pause = None
-        state.pause_until = None
-        state.status = Status.RECEIVED
-        return
-    if kind == Kind.FEE_LAPSED:
-        if not state.pause or state.pause[0] != Kind.FEE_NOTICE_SERVED:
-            raise ClockError(_("No fee notice is waiting."))
-        if state.pause_until and on <= state.pause_until:
-            raise ClockError(_("The payment period has not ended yet."))
-        state.status = Status.ABANDONED
-        state.closed_on = on
-        return
-    if kind == Kind.EXTENSION_APPROVED:
-        days = entry.data.get("working_days")
-        if state.extensions:
-            raise ClockError(_("The reply period can be extended only once (art. 33)."))
-        if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_WORKING_DAYS:
-            raise ClockError(_("An extension is 1 to 20 working days (art. 33)."))
-        if state.due and on > state.due:
-            raise ClockError(_("The reply period has already ended; it can no longer be extended."))
-        state.extensions = 1
-        state.extension = days
-        return
-    if kind in Kind.INTERNAL:
-        if kind == Kind.DRAFT_SUBMITTED:
-            state.draft_pending, state.draft_signed = True, False
-        elif kind == Kind.DRAFT_SIGNED:
-            if not state.draft_pending:
-                raise ClockError(_("There is no draft reply waiting for a signature."))
-            state.draft_pending, state.draft_signed = False, True
-        return
-    if kind == Kind.REPLIED:
-        if state.pause:
-            raise ClockError(_("Another step is still waiting; finish it first."))
-        if not state.draft_signed:
-            raise ClockError(_("The reply needs the leader's signature on the draft first (seed E5)."))
-        state.replied_in_time = state.due is None or on <= state.due
-        state.status = Status.REPLIED
-        state.closed_on = on
-        return
+    HANDLERS[entry.kind](state, entry, calendar, fee_time_excluded)
+
+
+def _wording(state: ClockState) -> Wording:
+    return Wording(
+        opening=gettext_lazy("%(n)d working days counted from %(start)s (art. 33)."),
+        extension=gettext_lazy("Extended by %(days)d working days (art. 33)."),
+        due=gettext_lazy("Reply due on %(due)s."),
+        suspension=lambda s: _suspension_label(s.reason, state.consultation_party),
+    )
 
 
 def _compute_due(state: ClockState, calendar: WorkdayCalendar) -> None:
     """Set due, provisional and the explanation from the state (open or closed)."""
     if state.start is None:
         return
-    total = REPLY_WORKING_DAYS + state.extension + sum(days for *_x, days in state.excluded)
-    result = add_workdays(state.start, total, calendar)
-    lines = [
-        _("%(n)d working days counted from %(start)s (art. 33).")
-        % {"n": REPLY_WORKING_DAYS, "start": state.start.isoformat()}
-    ]
-    for kind, since, until, days in state.excluded:
-        lines.append(
-            _("%(what)s from %(since)s to %(until)s: %(days)d working days not counted.")
-            % {"what": _pause_label(kind, state.consultation_party), "since": since, "until": until, "days": days}
-        )
-    if state.extension:
-        lines.append(_("Extended by %(days)d working days (art. 33).") % {"days": state.extension})
-    state.due = result.due
-    state.provisional = result.provisional
-    if result.provisional:
-        lines.append(
-            _("Provisional: the holiday arrangement for %(years)s is not loaded.")
-            % {"years": "、".join(str(y) for y in result.provisional_years)}
-        )
-    lines.append(_("Reply due on %(due)s.") % {"due": result.due.isoformat()})
-    state.explanation = lines
+    deadline = state.clock.deadline(calendar, _wording(state))
+    state.due = deadline.due  # type: ignore[assignment]
+    state.provisional = deadline.provisional
+    state.explanation = deadline.explanation
 
 
-def replay(entries: Sequence[Entry], calendar: WorkdayCalendar, *, fee_time_excluded: bool = True) -> ClockState:
+def _running(state: ClockState) -> bool:
+    return state.is_open and not state.suspension and state.status == Status.RECEIVED
+
+
+def replay(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, fee_time_excluded: bool = True) -> ClockState:
     """The clock after every entry, in order. Raises ClockError on the first illegal entry."""
     state = ClockState()
     previous: date | None = None
@@ -267,26 +314,28 @@ def replay(entries: Sequence[Entry], calendar: WorkdayCalendar, *, fee_time_excl
         if previous and entry.on < previous:
             raise ClockError(_("Clock events must be recorded in date order."))
         _apply(state, entry, calendar, fee_time_excluded=fee_time_excluded)
-        previous = entry.on
-        if state.is_open and not state.pause and state.status == Status.RECEIVED:
+        previous = entry.on  # type: ignore[assignment]
+        if _running(state):
             _compute_due(state, calendar)
-    if state.is_open and state.pause is None and state.status == Status.RECEIVED:
+    if _running(state):
         _compute_due(state, calendar)
     elif state.status in (Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE):
         state.due = None
+        waiting = (
+            _("waiting for the correction")
+            if state.status == Status.AWAITING_CORRECTION
+            else _suspension_label(state.suspension[0] if state.suspension else "", state.consultation_party)
+        )
         state.explanation = [
             _("The reply period is suspended while %(what)s; the other side's deadline is %(until)s.")
-            % {
-                "what": _("waiting for the correction")
-                if state.status == Status.AWAITING_CORRECTION
-                else _pause_label(state.pause[0] if state.pause else "", state.consultation_party),
-                "until": state.pause_until.isoformat() if state.pause_until else "—",
-            }
+            % {"what": waiting, "until": state.suspended_until.isoformat() if state.suspended_until else "—"}
         ]
     return state
 
 
-def check_next(entries: Sequence[Entry], new: Entry, calendar: WorkdayCalendar, **kwargs) -> ClockState:
+def check_next(
+    entries: Sequence[LedgerEntry], new: LedgerEntry, calendar: WorkdayCalendar, **kwargs: Any
+) -> ClockState:
     """The state after appending ``new``; raises ClockError if the law does not allow it."""
     return replay([*entries, new], calendar, **kwargs)
 
@@ -310,7 +359,7 @@ class Step:
 INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "inform": 5, "signature": 3}
 
 
-def internal_steps(entries: Sequence[Entry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:
+def internal_steps(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:
     """The internal milestones from the ledger: registration 1 WD after receipt (E1), review
     2 WD (E2), the business office's proposal 7 WD (E3), the leader's signature 3 WD after the
     draft (E5). Counting restarts with a corrected application, like the reply period."""

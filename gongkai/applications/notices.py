@@ -28,9 +28,10 @@ from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.letters import Letter, render_docx, render_pdf
+from gongkai.core.workflow import TransitionError
 
 
-class NoticeError(ValueError):
+class NoticeError(TransitionError):
     """The notice does not fit the application's state; the message is for the user."""
 
 

@@ -41,6 +41,10 @@ class TransitionError(ValidationError):
     """A step that the object's state (or a rule of the process) does not allow. The one error
     type for a refused move of any process; its message is translated and shown as is."""
 
+    def __str__(self) -> str:
+        """The message itself (a plain ValidationError prints a list)."""
+        return " ".join(str(message) for message in self.messages)
+
 
 DENIED: StrOrPromise = _("Your roles do not allow this step.")
 OTHER_AGENCY: StrOrPromise = _("This belongs to another agency.")

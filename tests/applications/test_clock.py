@@ -97,14 +97,14 @@ def test_an_open_consultation_suspends_the_clock_and_shows_the_other_sides_deadl
     state = replay([RECEIVED_0928, E(Kind.CONSULTATION_STARTED, date(2026, 10, 12), party="third_party")], CAL)
     assert state.status == Status.CONSULTING
     assert state.due is None
-    assert state.pause_until == date(2026, 11, 2)  # 15 WD for the third party (art. 32)
+    assert state.suspended_until == date(2026, 11, 2)  # 15 WD for the third party (art. 32)
 
 
 def test_fee_payment_period_is_20_wd_from_the_day_after_the_notice():
     state = replay([RECEIVED_0928, E(Kind.FEE_NOTICE_SERVED, date(2026, 9, 30))], CAL)
     assert state.status == Status.AWAITING_FEE
     # 10-08(1) 09(2) 10 (make-up, 3) 12..16(8) 19..23(13) 26..30(18) 11-02(19) 11-03(20)
-    assert state.pause_until == date(2026, 11, 3)
+    assert state.suspended_until == date(2026, 11, 3)
 
 
 def test_into_an_unloaded_year_the_due_date_is_provisional():
