@@ -14,6 +14,7 @@ class ApplicationsConfig(AppConfig):
         from gongkai.applications.demo import load_demo
         from gongkai.applications.selectors import stored_files
         from gongkai.applications.services import recompute_open_deadlines
+        from gongkai.applications.transitions import HANDLING
         from gongkai.core.access import register_url_access
         from gongkai.core.api import register_router
         from gongkai.core.audit_events import register_event_labels
@@ -21,11 +22,13 @@ class ApplicationsConfig(AppConfig):
         from gongkai.core.calendar import register_deadline_recomputer
         from gongkai.core.demo import register_demo
         from gongkai.core.panels import register_dashboard_panel
+        from gongkai.core.workflow import register_workflow
 
         register_url_access(access.URL_ACCESS)
         register_event_labels(audit_events.EVENT_LABELS)
         register_dashboard_panel(panels.DEADLINES)
         register_router("/", router)
+        register_workflow(HANDLING)
         register_deadline_recomputer("applications.reply_due", recompute_open_deadlines)
         register_stored_files("applications", stored_files)
         register_demo("applications", load_demo, order=20)

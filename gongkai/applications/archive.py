@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from gongkai.applications.choices import OPEN_STATUSES
 from gongkai.applications.models import Application, ApplicationArchive
 from gongkai.applications.notices import notice_path
-from gongkai.applications.services import HANDLER_ROLES
+from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event

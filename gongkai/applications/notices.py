@@ -23,7 +23,7 @@ from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Stat
 from gongkai.applications.clock import Kind
 from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
-from gongkai.applications.services import HANDLER_ROLES
+from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event

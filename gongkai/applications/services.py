@@ -20,25 +20,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock
-from gongkai.applications.choices import CLOCK_OUTCOMES, OPEN_STATUSES, REFUSALS, Channel, Outcome
+from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, Outcome
 from gongkai.applications.clock import ClockError, Entry, Kind
 from gongkai.applications.models import Application, Attachment, ClockEvent, NumberSequence
+from gongkai.applications.permissions import EXTENSION_ROLES, HANDLER_ROLES, READER_ROLES  # noqa: F401  (old home)
+from gongkai.applications.transitions import HANDLING
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import get_calendar
+from gongkai.core.clocks import LedgerEntry
 from gongkai.core.sequences import next_in_sequence
+from gongkai.core.workflow import Change, TransitionError
 
-HANDLER_ROLES = frozenset({Role.DISCLOSURE_OFFICER})
-# Seed E4: the leader in charge approves an extension (art. 33: the disclosure office's head).
-EXTENSION_ROLES = frozenset({Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
-READER_ROLES = HANDLER_ROLES | EXTENSION_ROLES
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -314,58 +313,11 @@ def find_for_applicant(number: str, query_code: str) -> Application | None:
 # The clock
 
 
-OFFICE_ROLES_ = frozenset({Role.CLERK, Role.OFFICE_HEAD})
-# Who records each event (seed E2–E5; G5). The disclosure office runs the clock; the business
-# office that holds the information proposes the reply; the confidentiality reviewer reviews;
-# a leader approves extensions and signs the draft.
-ROLES_FOR_KIND = {
-    Kind.EXTENSION_APPROVED: EXTENSION_ROLES,
-    Kind.DRAFT_SIGNED: EXTENSION_ROLES,
-    Kind.PROPOSAL_SUBMITTED: OFFICE_ROLES_ | HANDLER_ROLES,
-    Kind.NOTE_ADDED: OFFICE_ROLES_ | HANDLER_ROLES | {Role.CONFIDENTIALITY_REVIEWER},
-    Kind.CONFIDENTIALITY_REVIEWED: frozenset({Role.CONFIDENTIALITY_REVIEWER}),
-}
-DENIED_MESSAGES = {
-    Kind.EXTENSION_APPROVED: gettext_lazy("An extension is approved by the leader in charge (seed E4)."),
-    Kind.DRAFT_SIGNED: gettext_lazy("The draft reply is signed by the leader in charge (seed E5)."),
-    Kind.CONFIDENTIALITY_REVIEWED: gettext_lazy(
-        "The confidentiality review is recorded by the confidentiality reviewer (G5)."
-    ),
-    Kind.PROPOSAL_SUBMITTED: gettext_lazy(
-        "The proposal comes from the office the application is assigned to (seed E3)."
-    ),
-}
-
-
-def may_record(actor, application: Application, kind: str) -> bool:
-    roles = user_roles(actor)
-    if actor.agency_id != application.agency_id:
-        return False
-    allowed = ROLES_FOR_KIND.get(kind, HANDLER_ROLES)
-    if not allowed & roles:
-        return False
-    if allowed & roles <= OFFICE_ROLES_:
-        # Office staff act only on applications assigned to their own office.
-        offices = set(actor.role_assignments.exclude(office=None).values_list("office_id", flat=True))
-        return application.assigned_office_id in offices
-    return True
-
-
-def _ensure_can_record(actor, application: Application, kind: str) -> None:
-    if actor.agency_id != application.agency_id:
-        raise PermissionDenied(_("This application belongs to another agency."))
-    if not may_record(actor, application, kind):
-        raise PermissionDenied(
-            str(DENIED_MESSAGES.get(kind, _("Only the agency's disclosure officers record the clock.")))
-        )
-
-
 def _latest(application: Application, kind: str) -> ClockEvent | None:
     return application.clock_events.filter(kind=kind).order_by("-on", "-id").first()
 
 
-@audited_refusals("applications.application.action_refused", errors=(ClockError,))
-@transaction.atomic
+@audited_refusals("applications.application.action_refused", errors=(TransitionError,))
 def record_clock_event(
     application: Application,
     *,
@@ -377,15 +329,48 @@ def record_clock_event(
     outcome: str = "",
     reason: str = "",
 ) -> Application:
-    """Append one event to the ledger after the clock accepts it; recompute and audit."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    _ensure_can_record(actor, application, kind)
-    if application.status not in OPEN_STATUSES:
-        raise ClockError(_("The application is closed."))
-    if on > timezone.localdate():
-        raise ClockError(_("The date cannot be in the future."))
+    """Append one event to the ledger after the clock accepts it; recompute and audit. The move
+    is ``kind`` of the handling table (``transitions.HANDLING``), which locks the application and
+    checks its agency, status and the actor's roles and office first."""
     data = dict(data or {})
-    fields: list[str] = []
+
+    def write(locked: Application) -> Change:
+        if on > timezone.localdate():
+            raise ClockError(_("The date cannot be in the future."))
+        fields = _prepare(locked, actor=actor, kind=kind, data=data, note=note, outcome=outcome, reason=reason)
+        before = {"status": locked.status, "due_on": locked.due_on}
+        state = clock.check_next(
+            entries_of(locked), LedgerEntry(kind, on, data), get_calendar(), fee_time_excluded=fee_time_excluded()
+        )
+        ClockEvent.objects.create(
+            application=locked,
+            kind=kind,
+            on=on,
+            data={k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()},
+            note=note,
+            actor_id=actor.pk,
+            actor_name=actor.full_name,
+        )
+        fields += _store_state(locked, state)
+        fields += _closing_fields(locked, kind, data)
+        return Change(
+            fields=[*fields, "updated_at"],
+            audit_data={
+                "on": on,
+                "details": data,
+                "note": note,
+                "before": before,
+                "after": {"status": locked.status, "due_on": locked.due_on},
+            },
+        )
+
+    return HANDLING.run(kind, application, actor=actor, write=write)
+
+
+def _prepare(
+    application: Application, *, actor, kind: str, data: dict[str, Any], note: str, outcome: str, reason: str
+) -> list[str]:
+    """The kind's own checks and details before the clock sees the entry; the fields it set."""
     if kind == Kind.DRAFT_SUBMITTED:
         if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
             raise ClockError(_("Choose the outcome of the reply."))
@@ -406,48 +391,25 @@ def record_clock_event(
             raise ClockError(_("Choose an office of this agency."))
         data["office"] = office.name
         application.assigned_office = office
-        fields.append("assigned_office")
+        return ["assigned_office"]
     elif kind in (Kind.NOTE_ADDED, Kind.PROPOSAL_SUBMITTED) and not note.strip():
         raise ClockError(_("Write the note or the proposal."))
     elif kind == Kind.FEE_NOTICE_SERVED:
         data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
-    before = {"status": application.status, "due_on": application.due_on}
-    state = clock.check_next(
-        entries_of(application), Entry(kind, on, data), get_calendar(), fee_time_excluded=fee_time_excluded()
-    )
-    ClockEvent.objects.create(
-        application=application,
-        kind=kind,
-        on=on,
-        data={k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()},
-        note=note,
-        actor_id=actor.pk,
-        actor_name=actor.full_name,
-    )
-    fields += _store_state(application, state)
+    return []
+
+
+def _closing_fields(application: Application, kind: str, data: dict[str, Any]) -> list[str]:
+    """A reply records its outcome; a lapse records why the application was closed."""
     if kind == Kind.REPLIED:
         application.outcome, application.outcome_reason = data.get("outcome", ""), data.get("reason", "")
-        fields += ["outcome", "outcome_reason"]
-    elif kind in (Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
+        return ["outcome", "outcome_reason"]
+    if kind in (Kind.CORRECTION_LAPSED, Kind.FEE_LAPSED):
         application.outcome = (
             Outcome.OTHER_NO_CORRECTION if kind == Kind.CORRECTION_LAPSED else Outcome.OTHER_FEE_UNPAID
         )
-        fields.append("outcome")
-    application.save(update_fields=[*fields, "updated_at"])
-    record_event(
-        f"applications.application.{kind}",
-        actor=actor,
-        obj=application,
-        agency=application.agency,
-        data={
-            "on": on,
-            "details": data,
-            "note": note,
-            "before": before,
-            "after": {"status": application.status, "due_on": application.due_on},
-        },
-    )
-    return application
+        return ["outcome"]
+    return []
 
 
 def _fee(application: Application, *, mode: str, pages) -> dict[str, Any]:

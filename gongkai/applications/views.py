@@ -43,15 +43,19 @@ from gongkai.applications.forms import (
 from gongkai.applications.models import Application, Attachment, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS
 from gongkai.applications.notices import NoticeError, available_kinds, issue_notice, read_notice_file, template_for
+from gongkai.applications.permissions import (
+    HANDLER_ROLES,
+    get_agency_for_user,
+    get_application_for_user,
+    may_record,
+)
 from gongkai.applications.selectors import application_deadline_counts, applications_visible_to
 from gongkai.applications.services import (
-    HANDLER_ROLES,
     IdempotencyConflict,
     entries_of,
     fee_time_excluded,
     find_for_applicant,
     find_repeat,
-    may_record,
     record_clock_event,
     reveal_personal_data,
     submit_application,
@@ -216,21 +220,9 @@ def track(request: HttpRequest) -> HttpResponse:
 # Staff
 
 
-def _agency(slug: str) -> Agency:
-    return get_object_or_404(Agency, slug=slug)
-
-
-def _application(agency: Agency, number: str, user=None) -> Application:
-    """The application, if this person may see it: office staff see only their office's."""
-    queryset = Application.objects.select_related("agency", "assigned_office")
-    if user is not None:
-        queryset = applications_visible_to(user, queryset)
-    return get_object_or_404(queryset, agency=agency, number=number)
-
-
 @require_http_methods(["GET"])
 def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     today = timezone.localdate()
     soon = due_date(today, 3).due  # seed: "due soon" is within 3 working days
     applications = applications_visible_to(request.user, Application.objects.filter(agency=agency))
@@ -263,7 +255,7 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     form = StaffIntakeForm(request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -384,13 +376,13 @@ def _detail_context(
 @never_cache
 @require_http_methods(["GET"])
 def staff_detail(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     return render(request, "applications/staff_detail.html", _detail_context(request, application))
 
 
 @require_POST
 def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     if kind not in EVENT_FORMS:
         raise Http404
     form = _event_form(kind, application, data=request.POST)
@@ -421,7 +413,7 @@ def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) 
 @never_cache
 @require_POST
 def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     field = request.POST.get("field", "")
     try:
         value = reveal_personal_data(application, actor=request.user, field=field)
@@ -437,7 +429,7 @@ def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
 
 @require_POST
 def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     form = NoticeForm(request.POST, kinds=kinds)
     if form.is_valid():
@@ -497,7 +489,7 @@ def _notice_file(notice: Notice, fmt: str, actor=None) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def staff_notice_file(request: HttpRequest, agency_slug: str, number: str, pk: int, fmt: str) -> HttpResponse:
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     notice = get_object_or_404(Notice, pk=pk, application=application)
     return _notice_file(notice, fmt, actor=request.user)
 
@@ -523,7 +515,7 @@ def track_notice(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def template_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     custom = set(NoticeTemplate.objects.filter(agency=agency).values_list("kind", flat=True))
     rows = [(kind, NoticeKind(kind).label, kind in custom) for kind in DEFAULTS]
     return render(request, "applications/template_list.html", {"agency": agency, "rows": rows})
@@ -533,7 +525,7 @@ def template_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
 def template_edit(request: HttpRequest, agency_slug: str, kind: str) -> HttpResponse:
     from gongkai.applications.notices import save_template
 
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     if kind not in DEFAULTS:
         raise Http404
     title, body = template_for(agency, kind)
@@ -558,7 +550,7 @@ def archive(request: HttpRequest, agency_slug: str) -> HttpResponse:
     from gongkai.applications.archive import build_archive
     from gongkai.applications.models import ApplicationArchive
 
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     last_year = timezone.localdate().year - 1
     if request.method == "POST":
         raw_year = nfkc(request.POST.get("year", ""))
@@ -593,7 +585,7 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
     from gongkai.applications.archive import archive_path
     from gongkai.applications.models import ApplicationArchive
 
-    package = get_object_or_404(ApplicationArchive, pk=pk, agency=_agency(agency_slug))
+    package = get_object_or_404(ApplicationArchive, pk=pk, agency=get_agency_for_user(request.user, agency_slug))
     path = archive_path(package)
     data = path.read_bytes() if path.exists() else b""  # missing counts as altered
     if hashlib.sha256(data).hexdigest() != package.sha256:
@@ -615,7 +607,7 @@ def archive_file(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespons
 def staff_attachment(request: HttpRequest, agency_slug: str, number: str, pk: int) -> HttpResponse:
     from gongkai.applications.services import read_attachment
 
-    application = _application(_agency(agency_slug), number, request.user)
+    application = get_application_for_user(request.user, agency_slug, number)
     attachment = get_object_or_404(Attachment, pk=pk, application=application)
     try:
         data = read_attachment(attachment, actor=request.user)

@@ -105,7 +105,8 @@ class Workflow(Generic[M]):
     ``agency_of(obj)`` gives the id of the agency the object belongs to; ``check(actor, obj,
     transition)`` adds the process's own rules (raise ``TransitionError`` or
     ``PermissionDenied``); ``select_related`` names relations loaded with the locked row;
-    ``initial`` is the state a new object starts in (drawn in the documentation);
+    ``initial`` is the state a new object starts in (drawn in the documentation); in a
+    ``closed`` state every move is refused with ``closed_refusal``;
     ``other_agency`` is the message for someone of another agency; ``error`` is the app's own
     subclass of ``TransitionError`` that refusals raise."""
 
@@ -124,6 +125,8 @@ class Workflow(Generic[M]):
         initial: str | None = None,
         other_agency: StrOrPromise = OTHER_AGENCY,
         error: type[TransitionError] = TransitionError,
+        closed: Iterable[str] = (),
+        closed_refusal: StrOrPromise = "",
     ) -> None:
         self.code = code
         self.label = label
@@ -136,6 +139,9 @@ class Workflow(Generic[M]):
         self.select_related = tuple(select_related)
         self.initial = initial
         self.other_agency = other_agency
+        # States in which nothing more happens: every move is refused with one message.
+        self.closed = frozenset(closed)
+        self.closed_refusal = closed_refusal
         self.error = error
         self._by_name = {t.name: t for t in self.transitions}
         if len(self._by_name) != len(self.transitions):
@@ -168,7 +174,10 @@ class Workflow(Generic[M]):
         order of the class docstring, the process check last."""
         if actor is None or getattr(actor, "agency_id", None) is None or actor.agency_id != self.agency_of(obj):
             raise PermissionDenied(str(self.other_agency))
-        if self.state_of(obj) not in transition.sources:
+        state = self.state_of(obj)
+        if state in self.closed and self.closed_refusal:
+            raise self.error(self.message(transition, self.closed_refusal, obj))
+        if state not in transition.sources:
             raise self.error(self.message(transition, transition.refusal, obj))
         if not transition.roles & user_roles(actor):
             raise PermissionDenied(self.message(transition, transition.denied, obj))
