@@ -17,3 +17,8 @@ class ApplicationsConfig(AppConfig):
         from gongkai.core.backup import register_stored_files
 
         register_stored_files("applications", stored_files)
+
+        from gongkai.applications.reminders import KINDS
+        from gongkai.core.reminders import register_reminder_kinds
+
+        register_reminder_kinds(*KINDS)

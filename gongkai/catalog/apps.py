@@ -17,3 +17,8 @@ class CatalogConfig(AppConfig):
         from gongkai.core.backup import register_stored_files
 
         register_stored_files("catalog", stored_files)
+
+        from gongkai.catalog.reminders import KINDS
+        from gongkai.core.reminders import register_reminder_kinds
+
+        register_reminder_kinds(*KINDS)
