@@ -131,7 +131,8 @@ def generate_entries(count: int) -> None:
     from gongkai.accounts.models import Agency, Office, User
     from gongkai.catalog import demo_text
     from gongkai.catalog.choices import Category, Channel
-    from gongkai.catalog.models import Entry, IndexSequence
+    from gongkai.catalog.models import Entry
+    from gongkai.core.models import Counter
 
     rng = random.Random(7)
     agencies = list(Agency.objects.all())
@@ -181,7 +182,9 @@ def generate_entries(count: int) -> None:
         with transaction.atomic():
             Entry.objects.bulk_create(batch)
     for (agency_id, year), last in serials.items():
-        IndexSequence.objects.update_or_create(agency_id=agency_id, year=year, defaults={"last": last})
+        Counter.objects.update_or_create(
+            agency_id=agency_id, name="catalog.index_number", year=year, defaults={"last": last}
+        )
     from gongkai.catalog.models import SearchState
 
     with transaction.atomic():

@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.accounts.context_processors.staff_context",
+                "gongkai.core.reminders.due_soon_context",
             ],
         },
     }
@@ -363,6 +364,9 @@ DEFAULT_EXCEPTION_REPORTER = "gongkai.core.masking.PersonalDataExceptionReporter
 WORKDAYS_COUNT_START_DAY = envbool("WORKDAYS_COUNT_START_DAY", False)
 # From this month-day on, administrators are warned while next year's arrangement is missing.
 CALENDAR_WARN_FROM = (11, 1)
+# "Due soon" everywhere (lists, dashboard counts, reminders): due within this many working days
+# (seed: reminders at ≤ 3 WD). Read by gongkai.core.reminders.due_soon_until.
+DUE_SOON_WORKING_DAYS = envint("DUE_SOON_WORKING_DAYS", 3)
 # The audit chain's own key, never SECRET_KEY (AUD-02; decision 0019). AUDIT_HMAC_KEY_FILE works
 # too. Production without it: the deploy check warns and every audited action fails (AUD-03).
 AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or (_development_secret("audit_hmac_key") if DEBUG else "")

@@ -32,3 +32,8 @@ class ApplicationsConfig(AppConfig):
         register_deadline_recomputer("applications.reply_due", recompute_open_deadlines)
         register_stored_files("applications", stored_files)
         register_demo("applications", load_demo, order=20)
+
+        from gongkai.applications.reminders import KINDS
+        from gongkai.core.reminders import register_reminder_kinds
+
+        register_reminder_kinds(*KINDS)

@@ -28,6 +28,7 @@ from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.letters import Letter, render_docx, render_pdf
+from gongkai.core.sequences import next_in_sequence
 from gongkai.core.workflow import TransitionError
 
 
@@ -137,7 +138,8 @@ def issue_notice(
     title, body = template_for(application.agency, kind)
     text = string.Template(body).safe_substitute(_context(application, note=note.strip(), served_on=served_on))
     paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
-    index = application.notices.count() + 1
+    # Taken under the counter's lock (REL-03): never given twice; a failure below leaves a gap.
+    index = next_in_sequence(f"applications.notice:{application.pk}", application.agency_id)
     letter = Letter(
         issuer=application.agency.name,
         document_number=f"{application.number}-{index:02d}",

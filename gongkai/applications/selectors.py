@@ -6,13 +6,13 @@ from datetime import date
 
 from gongkai.accounts.models import Agency
 from gongkai.applications.models import Application, ApplicationArchive, Attachment, Notice
-from gongkai.core.calendar import due_date
+from gongkai.core.reminders import due_soon_until
 
 
 def application_deadline_counts(agency: Agency, today: date) -> dict[str, int]:
-    """Open, due within 3 working days (seed: reminders at ≤ 3 WD) and overdue, for one agency."""
+    """Open, due soon (settings.DUE_SOON_WORKING_DAYS) and overdue, for one agency."""
     applications = Application.objects.filter(agency=agency)
-    soon = due_date(today, 3).due
+    soon = due_soon_until(today)
     return {
         "open": applications.open().count(),
         "soon": applications.due_between(today, soon).count(),

@@ -22,12 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock
 from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, Outcome
 from gongkai.applications.clock import ClockError, Entry, Kind
-from gongkai.applications.models import Application, Attachment, ClockEvent, NumberSequence
+from gongkai.applications.models import Application, Attachment, ClockEvent
 from gongkai.applications.permissions import EXTENSION_ROLES, HANDLER_ROLES, READER_ROLES  # noqa: F401  (old home)
 from gongkai.applications.transitions import HANDLING
 from gongkai.core import uploads
@@ -127,7 +126,7 @@ class Submission:
 
 def _next_number(agency: Agency, year: int) -> str:
     """The next number of the agency's year, from a row locked until the transaction ends."""
-    return f"{agency.slug.upper()}-{year}-{next_in_sequence(NumberSequence, agency=agency, year=year):05d}"
+    return f"{agency.slug.upper()}-{year}-{next_in_sequence('applications.number', agency.pk, year):05d}"
 
 
 APPLICANT_FIELDS = (
@@ -446,81 +445,6 @@ def reveal_personal_data(application: Application, *, actor, field: str) -> str:
         raise PermissionDenied
     record_event("applications.application.personal_data_revealed", actor=actor, obj=application, data={"field": field})
     return getattr(application, field)
-
-
-# ---------------------------------------------------------------------------------------------
-# The daily sweep
-
-
-def _owners(application: Application, step: str) -> list[str]:
-    """E-mail addresses of the people who own an internal step (seed E1–E5)."""
-    from gongkai.accounts.models import User
-
-    staff = User.objects.filter(agency_id=application.agency_id, is_active=True)
-    if step == "signature":
-        staff = staff.filter(role_assignments__role=Role.LEADER_IN_CHARGE)
-    elif step == "proposal" and application.assigned_office_id:
-        staff = staff.filter(
-            role_assignments__office_id=application.assigned_office_id,
-            role_assignments__role__in=[Role.CLERK, Role.OFFICE_HEAD],
-        )
-    else:
-        staff = staff.filter(role_assignments__role=Role.DISCLOSURE_OFFICER)
-    return sorted(set(staff.values_list("email", flat=True)))
-
-
-def sweep_deadlines(today: date | None = None) -> int:
-    """Remind the owners of what is due within 3 working days or overdue (seed E1–E5):
-    the disclosure officers for the legal reply date and a suspension that ran out, and each
-    internal step's owner for that step. Exactly once per application, threshold and date:
-    reruns and parallel sweeps send nothing more (REL-04). Returns reminders sent."""
-    from django.utils import translation
-
-    from gongkai.core.calendar import due_date
-    from gongkai.core.reminders import send_once
-
-    today = today or timezone.localdate()
-    soon = due_date(today, 3).due
-    sent = 0
-    step_labels = {
-        "inform": _("telling how to obtain published information"),
-        "register": _("registration"),
-        "review": _("review"),
-        "proposal": _("the office's proposal"),
-        "signature": _("the leader's signature"),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        for application in Application.objects.open().select_related("agency"):
-            reminders = []
-            if application.due_on and application.due_on < today:
-                subject = _("Overdue: application %(number)s was due on %(due)s")
-                reminders.append(("overdue", application.due_on, subject, "review"))
-            elif application.due_on and application.due_on <= soon:
-                subject = _("Due soon: application %(number)s must be answered by %(due)s")
-                reminders.append(("due_soon", application.due_on, subject, "review"))
-            elif application.pause_until and application.pause_until < today:
-                subject = _("Application %(number)s: the other side's deadline %(due)s has passed")
-                reminders.append(("pause_over", application.pause_until, subject, "review"))
-            step, step_due = application.next_step, application.next_step_due
-            if step and step_due and step_due <= soon:
-                late = step_due < today
-                subject = (
-                    _("Overdue step of application %(number)s: %(step)s was due on %(due)s")
-                    if late
-                    else _("Step due soon for application %(number)s: %(step)s by %(due)s")
-                )
-                reminders.append((f"step:{step}:{'overdue' if late else 'soon'}", step_due, subject, step))
-            for threshold, deadline, subject, owner_step in reminders:
-                text = subject % {
-                    "number": application.number,
-                    "due": deadline.isoformat(),
-                    "step": step_labels.get(owner_step, ""),
-                }
-                body = "\n".join([text, application.info_title, *application.due_explanation])
-                key = f"application:{application.pk}:{threshold}:{deadline.isoformat()}"
-                if send_once(key, subject=text, body=body, recipients=_owners(application, owner_step)):
-                    sent += 1
-    return sent
 
 
 def read_attachment(attachment: Attachment, *, actor) -> bytes:

@@ -3,14 +3,6 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from gongkai.applications.services import sweep_deadlines
-
-
-@db_periodic_task(crontab(hour="7", minute="30"))
-def daily_deadline_sweep() -> int:
-    """Seed E1–E5: handlers see what is due soon (≤ 3 WD) and overdue; reminders go out once."""
-    return sweep_deadlines()
-
 
 @db_periodic_task(crontab(hour="8", minute="15"))
 def daily_archive_reminder() -> int:

@@ -61,9 +61,10 @@ from gongkai.applications.services import (
     submit_application,
 )
 from gongkai.core.access import user_roles
-from gongkai.core.calendar import due_date, get_calendar
+from gongkai.core.calendar import get_calendar
 from gongkai.core.models import AuditEvent
 from gongkai.core.normalise import ASCII_INTEGER_RE, nfkc
+from gongkai.core.reminders import due_soon_until
 from gongkai.core.request_context import client_ip
 from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, refusal_status
 
@@ -224,7 +225,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     today = timezone.localdate()
-    soon = due_date(today, 3).due  # seed: "due soon" is within 3 working days
+    soon = due_soon_until(today)
     applications = applications_visible_to(request.user, Application.objects.filter(agency=agency))
     show = request.GET.get("show", "open")
     filters = {

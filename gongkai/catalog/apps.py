@@ -32,3 +32,8 @@ class CatalogConfig(AppConfig):
         register_deadline_recomputer("catalog.publish_due", recompute_publish_deadlines)
         register_stored_files("catalog", stored_files)
         register_demo("catalog", load_demo_catalog, order=30)
+
+        from gongkai.catalog.reminders import KINDS
+        from gongkai.core.reminders import register_reminder_kinds
+
+        register_reminder_kinds(*KINDS)

@@ -1,5 +1,5 @@
 """The proactive-disclosure catalog (公开目录): entries, their versions, review opinions,
-attachments, index-number sequences and the search index rows (issue 3; A4–A7, B1–B8, D1–D4, G5–G8)."""
+attachments, import jobs and the search index rows (issue 3; A4–A7, B1–B8, D1–D4, G5–G8)."""
 
 from __future__ import annotations
 
@@ -51,20 +51,6 @@ class SubCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class IndexSequence(models.Model):
-    """The last serial of an agency's index numbers in a year; locked while allocating (REL-03)."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_index_sequence_per_agency_year")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class EntryQuerySet(models.QuerySet):
@@ -144,6 +130,12 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"], name="entry_agency_status"),
             models.Index(fields=["status", "publish_at"], name="entry_status_publish_at"),
+            # The reminder sweep and the deadline lists scan unpublished entries by due date.
+            models.Index(
+                fields=["publish_due_on"],
+                condition=Q(status__in=UNPUBLISHED_STATUSES, publish_due_on__isnull=False),
+                name="entry_unpublished_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,7 @@ from gongkai.catalog.choices import Status, Step
 from gongkai.catalog.models import UNPUBLISHED_STATUSES, Entry, EntryAttachment, ImportJob
 from gongkai.catalog.steps import ROLES_OF_STEP, STEP_OF_STATUS
 from gongkai.core.access import user_roles
-from gongkai.core.calendar import due_date
+from gongkai.core.reminders import due_soon_until
 
 AGENCY_WIDE_ROLES = frozenset(
     {
@@ -61,7 +61,7 @@ def waiting_for(user) -> QuerySet[Entry]:
 
 def deadline_window(today=None):
     today = today or timezone.localdate()
-    return today, due_date(today, 3).due
+    return today, due_soon_until(today)
 
 
 def deadline_counts(user) -> dict[str, int]:

@@ -12,7 +12,7 @@ publish-by date in ``catalog/deadlines.py``; their names stay importable from he
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -44,7 +44,7 @@ from gongkai.catalog.deadlines import (  # noqa: F401 (the old import paths of t
     recompute_publish_deadlines,
     store_deadline,
 )
-from gongkai.catalog.models import Entry, IndexSequence, Opinion, Revision, SubCategory
+from gongkai.catalog.models import Entry, Opinion, Revision, SubCategory
 from gongkai.catalog.permissions import drafters, is_clerk_of, is_head_of  # noqa: F401
 from gongkai.catalog.steps import (  # noqa: F401
     MIN_REASON,
@@ -60,7 +60,6 @@ from gongkai.catalog.steps import (  # noqa: F401
 from gongkai.catalog.transitions import CORRECT, NOT_AT_STEP, REVIEW
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
-from gongkai.core.calendar import due_date, explain
 from gongkai.core.sequences import next_in_sequence
 from gongkai.core.workflow import Change, TransitionError
 
@@ -303,7 +302,7 @@ def _allocate_index_number(agency: Agency, year: int) -> str:
     """The next index number of the agency's year, from a row locked until commit. A number
     already taken (an imported catalog) is skipped; none is ever reused."""
     while True:
-        serial = next_in_sequence(IndexSequence, agency=agency, year=year)
+        serial = next_in_sequence("catalog.index_number", agency.pk, year)
         number = render_index_template(agency.index_template, prefix=agency.index_prefix, year=year, serial=serial)
         if not Entry.objects.filter(index_number=number).exists():
             return number
@@ -457,58 +456,3 @@ def add_subcategory(*, actor, agency: Agency, category: str, name: str) -> SubCa
         "catalog.subcategory.created", actor=actor, obj=subcategory, agency=agency, data={"category": category}
     )
     return subcategory
-
-
-def _step_owners(entry: Entry) -> list[str]:
-    """E-mail addresses of who must act next on the entry, and the agency's disclosure officers."""
-    from django.db.models import Q
-
-    from gongkai.accounts.models import User
-
-    step = STEP_OF_STATUS.get(entry.status)
-    if entry.status == Status.DRAFT:
-        next_actor = Q(role_assignments__role=Role.CLERK, role_assignments__office=entry.office)
-    elif step == Step.OFFICE:
-        next_actor = Q(role_assignments__role=Role.OFFICE_HEAD, role_assignments__office=entry.office)
-    elif step:
-        next_actor = Q(role_assignments__role__in=ROLES_OF_STEP[step])
-    else:
-        next_actor = Q(pk__in=[])
-    people = User.objects.filter(agency_id=entry.agency_id, is_active=True).filter(
-        next_actor | Q(role_assignments__role=Role.DISCLOSURE_OFFICER)
-    )
-    return sorted({email for email in people.values_list("email", flat=True) if email})
-
-
-def sweep_publish_deadlines(today: date | None = None) -> int:
-    """Remind whoever must act next, and the disclosure office, of items due for publication
-    within 3 working days or overdue (A6, D4). Once per item, threshold and date (REL-04)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from gongkai.catalog.models import UNPUBLISHED_STATUSES
-    from gongkai.core.reminders import send_once
-
-    today = today or timezone.localdate()
-    soon = due_date(today, 3).due
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        pending = Entry.objects.filter(status__in=UNPUBLISHED_STATUSES, publish_due_on__lte=soon)
-        for entry in pending.select_related("agency", "office"):
-            overdue = entry.publish_due_on < today
-            subject = (
-                _("Publication overdue: “%(title)s” was due on %(due)s")
-                if overdue
-                else _("Publication due soon: “%(title)s” by %(due)s")
-            ) % {"title": entry.title[:40], "due": entry.publish_due_on.isoformat()}
-            body = "\n".join(
-                [
-                    subject,
-                    _("Current step: %(status)s") % {"status": entry.get_status_display()},
-                    *explain(publish_deadline(entry)),
-                ]
-            )
-            key = f"catalog:{entry.pk}:{'overdue' if overdue else 'due_soon'}:{entry.publish_due_on.isoformat()}"
-            if send_once(key, subject=subject, body=body, recipients=_step_owners(entry)):
-                sent += 1
-    return sent

@@ -4,19 +4,13 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gongkai.catalog.bulk import run_import_job
-from gongkai.catalog.services import publish_scheduled, sweep_publish_deadlines
+from gongkai.catalog.services import publish_scheduled
 
 
 @db_periodic_task(crontab(minute="*"))
 def publish_due_items() -> int:
     """B5: scheduled publications go out within a minute of their time."""
     return publish_scheduled()
-
-
-@db_periodic_task(crontab(hour="7", minute="40"))
-def daily_publish_deadline_sweep() -> int:
-    """A6, D4: whoever must act next, and the disclosure office, hear of items due or overdue."""
-    return sweep_publish_deadlines()
 
 
 @db_task()

@@ -22,8 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import record_event
+from gongkai.core.mail import send_once
 from gongkai.core.models import CalendarDay, CalendarDayKind, CalendarYear
-from gongkai.core.reminders import send_once
 from gongkai.core.workdays import ONE_DAY, WorkdayCalendar, WorkdayResult, add_workdays
 
 # ---------------------------------------------------------------------------------------------

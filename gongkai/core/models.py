@@ -134,3 +134,23 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Counter(models.Model):
+    """The last value of one numbered sequence: application numbers, catalog index numbers,
+    notice numbers. ``agency_id`` is a plain number (core names no app's model); ``year`` is 0
+    for a sequence that does not start again each year. ``next_in_sequence`` locks the row while
+    it allocates, so two writers never get the same value (security.md REL-03)."""
+
+    agency_id = models.BigIntegerField()
+    name = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+        constraints = [models.UniqueConstraint(fields=["agency_id", "name", "year"], name="one_counter_per_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.name}/{self.year}: {self.last}"

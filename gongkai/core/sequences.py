@@ -1,23 +1,28 @@
-"""Per-agency, per-year counters (application numbers, catalog index numbers), safe under
-concurrency on SQLite and PostgreSQL (security.md REL-03)."""
+"""Numbered sequences (application numbers, catalog index numbers, notice numbers), safe under
+concurrency on SQLite and PostgreSQL (security.md REL-03), all kept in ``core.Counter``."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from gongkai.core.models import Counter
 
-def next_in_sequence(model, *, agency, year: int) -> int:
-    """Lock the counter row of ``agency`` and ``year`` until the transaction ends (creating it
-    when missing; losing the race to create it is fine) and return its next value. A rolled-back
-    caller leaves a gap; a value is never given twice. ``model`` has ``agency``, ``year`` and
-    ``last`` fields, unique together on agency and year."""
-    if not model.objects.filter(agency=agency, year=year).exists():
-        try:
-            with transaction.atomic():  # a savepoint
-                model.objects.create(agency=agency, year=year)
-        except IntegrityError:
-            pass
-    sequence = model.objects.select_for_update().get(agency=agency, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return sequence.last
+
+def next_in_sequence(name: str, agency_id: int, year: int = 0) -> int:
+    """The next value of the sequence ``name`` of the agency in ``year`` (0: a sequence that does
+    not start again each year). The counter row stays locked until the caller's transaction ends
+    (it is created when missing; losing the race to create it is fine). A rolled-back caller
+    leaves a gap; a value is never given twice. PostgreSQL locks the row; SQLite's IMMEDIATE
+    transactions hold the database's write lock from their start."""
+    key = {"agency_id": agency_id, "name": name, "year": year}
+    with transaction.atomic():
+        if not Counter.objects.filter(**key).exists():
+            try:
+                with transaction.atomic():  # a savepoint
+                    Counter.objects.create(**key)
+            except IntegrityError:
+                pass
+        counter = Counter.objects.select_for_update().get(**key)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return counter.last

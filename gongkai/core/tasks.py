@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from gongkai.core.calendar import remind_missing_next_year
+from gongkai.core.reminders import sweep_reminders
 from gongkai.core.uploads import clean_staging
 
 
@@ -13,6 +14,13 @@ from gongkai.core.uploads import clean_staging
 def daily_calendar_check() -> bool:
     """From 1 November, remind district system administrators daily while next year is missing."""
     return remind_missing_next_year()
+
+
+@db_periodic_task(crontab(hour="7", minute="30"))
+def daily_reminder_sweep() -> int:
+    """Every registered reminder kind (catalog A6, D4; applications E1–E5): whoever must act hears
+    of what is due soon or overdue, once per item, threshold and deadline (REL-04)."""
+    return sweep_reminders()
 
 
 @db_periodic_task(crontab(hour="0", minute="5"))

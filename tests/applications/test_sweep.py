@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from gongkai.applications.services import sweep_deadlines
-from gongkai.applications.tasks import daily_deadline_sweep
+from gongkai.applications.reminders import sweep_deadlines
+from gongkai.core.tasks import daily_reminder_sweep as daily_deadline_sweep
 from tests.applications.factories import make_application
 
 pytestmark = pytest.mark.django_db

@@ -309,7 +309,7 @@ def test_publish_deadline_follows_the_working_day_calendar(cast, draft):
 def test_the_daily_sweep_reminds_the_next_actor_once(cast, draft, mailoutbox, django_capture_on_commit_callbacks):
     from datetime import date
 
-    from gongkai.catalog.services import sweep_publish_deadlines
+    from gongkai.catalog.reminders import sweep_publish_deadlines
 
     late = services.submit(draft(title="宅基地公示事项", formed_on=date(2026, 9, 28)), actor=cast.clerk)  # due 10-30
     draft(title="尚未到期事项", formed_on=date(2026, 11, 27))
