@@ -17,3 +17,8 @@ class CatalogConfig(AppConfig):
         from gongkai.core.backup import register_stored_files
 
         register_stored_files("catalog", stored_files)
+
+        from gongkai.catalog.transitions import REVIEW
+        from gongkai.core.workflow import register_workflow
+
+        register_workflow(REVIEW)

@@ -20,7 +20,9 @@ urlpatterns = [
     path("staff/<slug:agency_slug>/catalog/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/edit/", views.staff_edit, name="staff-edit"),
     path("staff/<slug:agency_slug>/catalog/<int:pk>/action/", views.staff_action, name="staff-action"),
-    path("staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_revision, name="staff-version"),
+    path(
+        "staff/<slug:agency_slug>/catalog/<int:pk>/versions/<int:number>/", views.staff_revision, name="staff-version"
+    ),
     path(
         "staff/<slug:agency_slug>/catalog/<int:pk>/review-form.pdf", views.staff_review_form, name="staff-review-form"
     ),

@@ -36,8 +36,8 @@ from gongkai.catalog.selectors import deadline_window, entries_visible_to, waiti
 from gongkai.catalog.steps import STEP_OF_STATUS, ReviewError, approved_steps, chain
 from gongkai.catalog.transitions import REVIEW, transition_for
 from gongkai.core.calendar import explain
-from gongkai.core.workflow import StrOrPromise
 from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_refusal, read_verified, refusal_status
+from gongkai.core.workflow import StrOrPromise
 
 # ---------------------------------------------------------------------------------------------
 # Staff: lists and queues
@@ -214,7 +214,7 @@ def staff_revision(request: HttpRequest, agency_slug: str, pk: int, number: int)
     rows = [(labels.get(k, k), v) for k, v in revision.snapshot.items() if k not in ("body", "attachments")]
     return render(
         request,
-        "catalog/staff_version.html",
+        "catalog/staff_revision.html",
         {"agency": entry.agency, "entry": entry, "revision": revision, "rows": rows},
     )
 
@@ -252,7 +252,9 @@ def _published_or_scheduled(data: dict[str, Any]) -> StrOrPromise:
 
 
 STAFF_ACTIONS: dict[str, StaffAction] = {
-    "submit": StaffAction(lambda user, entry, data: services.submit(entry, actor=user), gettext_lazy("Submitted for review.")),
+    "submit": StaffAction(
+        lambda user, entry, data: services.submit(entry, actor=user), gettext_lazy("Submitted for review.")
+    ),
     "approve": StaffAction(
         _approve, gettext_lazy("Your opinion was recorded."), invalid=gettext_lazy("Complete the opinion form.")
     ),
@@ -543,7 +545,7 @@ def public_entry(request: HttpRequest, index_number: str) -> HttpResponse:
     entry = get_object_or_404(published_entries().select_related("office", "related_to"), index_number=index_number)
     return render(
         request,
-        "catalog/item.html",
+        "catalog/public_entry.html",
         {
             "entry": entry,
             "attachments": entry.attachments.all(),
