@@ -89,9 +89,11 @@ def new_revision_if_changed(entry: Entry, actor) -> Revision:
 # Drafting (D1)
 
 
-def clean_content(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
-    """Check the drafter's fields together; raise a ValidationError keyed by field, in Chinese."""
-    errors: dict[str, list[str]] = {}
+Errors = dict[str, list[str]]
+
+
+def _check_attribute(values: dict[str, Any], errors: Errors) -> None:
+    """Anything not proactively disclosed says why (D1); a proactive entry has no ground."""
     attribute = values.get("attribute")
     if attribute not in Attribute.values:
         errors.setdefault("attribute", []).append(_("Choose the disclosure attribute."))
@@ -104,6 +106,10 @@ def clean_content(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
             errors.setdefault("ground_note", []).append(_("Explain the ground in a sentence (D1)."))
     else:
         values["ground"], values["ground_note"] = "", ""
+
+
+def _check_document(values: dict[str, Any], errors: Errors) -> None:
+    """Channels from the list; an official document's number and dates (D4)."""
     channels = values.get("channels") or []
     if any(c not in Channel.values for c in channels):
         errors.setdefault("channels", []).append(_("Choose publication channels from the list."))
@@ -116,6 +122,10 @@ def clean_content(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("formed_on", []).append(_("The date cannot be in the future."))
     if written and formed and written > formed:
         errors.setdefault("formed_on", []).append(_("The information cannot be formed before it was written."))
+
+
+def _check_links(agency: Agency, values: dict[str, Any], errors: Errors) -> None:
+    """The sub-category is the agency's; a related entry is a published one of the district."""
     sub = values.get("subcategory")
     if sub is not None and (sub.agency_id != agency.pk or sub.category != values.get("category")):
         errors.setdefault("subcategory", []).append(_("Choose a sub-category of this agency and category."))
@@ -127,6 +137,14 @@ def clean_content(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
             errors.setdefault("relation", []).append(_("Say how the items are related."))
     else:
         values["relation"] = ""
+
+
+def clean_content(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
+    """Check the drafter's fields together; raise a ValidationError keyed by field, in Chinese."""
+    errors: Errors = {}
+    _check_attribute(values, errors)
+    _check_document(values, errors)
+    _check_links(agency, values, errors)
     if errors:
         raise ValidationError(errors)
     return values

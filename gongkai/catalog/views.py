@@ -214,7 +214,7 @@ def staff_revision(request: HttpRequest, agency_slug: str, pk: int, number: int)
     rows = [(labels.get(k, k), v) for k, v in revision.snapshot.items() if k not in ("body", "attachments")]
     return render(
         request,
-        "catalog/staff_version.html",
+        "catalog/staff_revision.html",
         {"agency": entry.agency, "entry": entry, "revision": revision, "rows": rows},
     )
 
@@ -545,7 +545,7 @@ def public_entry(request: HttpRequest, index_number: str) -> HttpResponse:
     entry = get_object_or_404(published_entries().select_related("office", "related_to"), index_number=index_number)
     return render(
         request,
-        "catalog/item.html",
+        "catalog/public_entry.html",
         {
             "entry": entry,
             "attachments": entry.attachments.all(),

@@ -343,7 +343,7 @@ def _render(workflow: Workflow[Any]) -> list[str]:
     lines += [f"| `{value}` | {_cell(label)} |" for value, label in workflow.states.choices]
     lines += [
         "",
-        "| Action | Step | From | To | Roles | Audit code | Refusal |",
+        "| Action | Label | From | To | Roles | Audit code | Refusal |",
         "|---|---|---|---|---|---|---|",
     ]
     for t in workflow.transitions:
