@@ -1,5 +1,9 @@
 """Handling an application on its legal clock through the workbench (条例 art. 30–36; seed
-E2–E5): every event goes through the clock's rules, is audited, and moves the stored due date."""
+E2–E5): every event goes through the clock's rules, is audited, and moves the stored due date.
+
+Time is frozen for every test, its fixtures included (``_frozen``): a person signed in at the
+machine's real time and then moved to a frozen date saw their session expire (idle for longer
+than SESSION_IDLE_SECONDS), so the tests depended on the machine's date."""
 
 from __future__ import annotations
 
@@ -10,12 +14,21 @@ import time_machine
 from django.urls import reverse
 
 from gongkai.accounts.choices import Role
-from gongkai.applications.models import Application
+from gongkai.applications.services import record_clock_event
 from gongkai.core.calendar import arrangement_of, format_holidays, format_makeup, parse_arrangement, save_calendar_year
 from gongkai.core.models import AuditEvent, CalendarYear
 from tests.applications.factories import CANARY_ID, CANARY_PHONE, make_application
 
 pytestmark = pytest.mark.django_db
+NOW = "2026-10-20 10:00 +0800"
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    """Every test, and the fixtures it uses (sign-ins, applications), runs at NOW unless it
+    travels elsewhere itself."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -35,7 +48,6 @@ def officer(client, world):
     return client
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_correction_then_corrected_application_restarts_the_20_days(officer, application):
     assert application.due_on == date(2026, 10, 30)
     response = post_event(officer, application, "correction_requested", on="2026-10-13", period_end="2026-10-23")
@@ -54,7 +66,6 @@ def test_correction_then_corrected_application_restarts_the_20_days(officer, app
     }
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_a_late_correction_notice_is_refused_and_nothing_is_saved(officer, application):
     response = post_event(officer, application, "correction_requested", on="2026-10-14", period_end="2026-10-23")
     assert response.status_code == 400
@@ -64,7 +75,6 @@ def test_a_late_correction_notice_is_refused_and_nothing_is_saved(officer, appli
     assert application.clock_events.count() == 1
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_third_party_consultation_time_is_not_counted(officer, application):
     post_event(officer, application, "consultation_started", on="2026-10-12", party="third_party")
     application.refresh_from_db()
@@ -78,7 +88,6 @@ def test_third_party_consultation_time_is_not_counted(officer, application):
     assert "2026-11-04" in detail
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_only_a_leader_approves_an_extension(client, world, officer, application):
     assert post_event(officer, application, "extension_approved", on="2026-10-20", working_days="20").status_code == 403
     client.force_login(world.person(world.township, Role.LEADER_IN_CHARGE))
@@ -89,7 +98,6 @@ def test_only_a_leader_approves_an_extension(client, world, officer, application
     assert "只能延长一次" in response.content.decode()
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_a_refusal_is_drafted_with_its_ground_signed_by_a_leader_then_served(client, world, officer, application):
     response = post_event(
         officer, application, "draft_submitted", on="2026-10-19", outcome="withheld_internal", reason=""
@@ -117,7 +125,6 @@ def test_a_refusal_is_drafted_with_its_ground_signed_by_a_leader_then_served(cli
     assert post_event(client, application, "replied", on="2026-10-20", served_by="email").status_code == 400
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_the_person_who_drafts_cannot_sign(client, world, make_user, application):
     both = make_user(world.township, "maoshe.both", Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE)
     client.force_login(both)
@@ -125,7 +132,6 @@ def test_the_person_who_drafts_cannot_sign(client, world, make_user, application
     assert post_event(client, application, "draft_signed", on="2026-10-20").status_code == 403
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
 def test_the_assigned_office_proposes_and_only_sees_its_own(client, world, make_user, officer, application):
     office = world.township.offices.get(name="农业农村办")
     clerk = make_user(world.township, "maoshe.agri", Role.CLERK, office=office)
@@ -175,22 +181,34 @@ def test_personal_data_is_masked_and_revealed_only_by_an_audited_action(client, 
     assert client.post(reveal, {"field": "id_number"}).status_code == 403
 
 
-def test_due_soon_and_overdue_lists(officer, world):
+def test_due_soon_and_overdue_lists(client, world):
     with time_machine.travel("2026-09-28 10:00 +0800"):
         late = make_application(world.township, received_on=date(2026, 9, 28))  # due 10-30
     with time_machine.travel("2026-10-08 10:00 +0800"):
         soon = make_application(world.township, received_on=date(2026, 10, 8))  # due 11-05
-    with time_machine.travel("2026-11-03 10:00 +0800"):
+    with time_machine.travel("2026-11-03 10:00 +0800", tick=False):
+        client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))  # signed in on that day
         url = reverse("applications:staff-list", args=["maoshe"])
-        overdue = officer.get(url, {"show": "overdue"}).context["applications"]
-        due_soon = officer.get(url, {"show": "soon"}).context["applications"]
+        overdue = client.get(url, {"show": "overdue"}).context["applications"]
+        due_soon = client.get(url, {"show": "soon"}).context["applications"]
     assert [a.number for a in overdue] == [late.number]
     assert [a.number for a in due_soon] == [soon.number]
 
 
+def reply_through_services(world, application, on):
+    """Draft (disclosure officer), signature (leader), reply served (seed E5)."""
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
+    record_clock_event(application, actor=officer, kind="draft_submitted", on=on, outcome="disclosed")
+    record_clock_event(application, actor=leader, kind="draft_signed", on=on)
+    return record_clock_event(application, actor=officer, kind="replied", on=on, data={"served_by": "email"})
+
+
 def test_a_calendar_change_moves_open_due_dates(world, application):
-    replied = make_application(world.township, received_on=date(2026, 9, 28))
-    Application.objects.filter(pk=replied.pk).update(status="replied", closed_on=date(2026, 10, 9))
+    replied = reply_through_services(
+        world, make_application(world.township, received_on=date(2026, 9, 28)), date(2026, 10, 9)
+    )
+    assert (replied.status, replied.closed_on) == ("replied", date(2026, 10, 9))
     year = CalendarYear.objects.get(year=2026)
     current = arrangement_of(year)
     changed = parse_arrangement(
