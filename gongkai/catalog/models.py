@@ -130,9 +130,10 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"], name="entry_agency_status"),
             models.Index(fields=["status", "publish_at"], name="entry_status_publish_at"),
-            # The reminder sweep and the deadline lists scan unpublished entries by due date.
+            # The reminder sweep and the deadline counts scan unpublished entries by due date. The
+            # status leads, so SQLite prefers this index to entry_status_publish_at for them.
             models.Index(
-                fields=["publish_due_on"],
+                fields=["status", "publish_due_on"],
                 condition=Q(status__in=UNPUBLISHED_STATUSES, publish_due_on__isnull=False),
                 name="entry_unpublished_due_idx",
             ),

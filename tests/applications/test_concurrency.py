@@ -1,5 +1,5 @@
-"""Concurrent submissions (security.md REL-02, REL-03) on PostgreSQL, where requests really run in
-parallel: unique, gap-free numbers, and one application per idempotency key. (On SQLite the
+"""Concurrent submissions and notices (security.md REL-02, REL-03) on PostgreSQL, where requests
+really run in parallel: unique, gap-free numbers, and one application per idempotency key. (On SQLite the
 IMMEDIATE transactions serialise writers; Django's flush between transactional tests would also
 hit the audit table's DELETE trigger there, so these run on PostgreSQL only.) pytest-django runs
 transactional tests after the others; their final flush empties the seeded holiday calendar,
@@ -13,9 +13,11 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from gongkai.applications.models import Application
+from gongkai.accounts.choices import Role
+from gongkai.applications.models import Application, Notice
+from gongkai.applications.notices import issue_notice
 from gongkai.applications.services import submit_application
-from tests.applications.factories import applicant_fields
+from tests.applications.factories import applicant_fields, make_application
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -78,3 +80,18 @@ def test_parallel_retries_with_one_key_make_one_application(world):
     assert errors == []
     assert Application.objects.count() == 1
     assert len(set(results)) == 1
+
+
+def test_parallel_notices_of_one_application_get_unique_contiguous_numbers(world, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    application = make_application(world.township, received_on=date.today())
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    errors = run_in_threads(
+        6,
+        lambda i: issue_notice(
+            application, actor=officer, kind="receipt", served_on=application.received_on, served_by="email"
+        ),
+    )
+    assert errors == []
+    numbers = sorted(Notice.objects.filter(application=application).values_list("document_number", flat=True))
+    assert numbers == [f"{application.number}-{i:02d}" for i in range(1, 7)]

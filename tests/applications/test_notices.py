@@ -188,3 +188,21 @@ def test_agency_templates_replace_the_default_and_unknown_fields_are_refused(off
     notice = Notice.objects.get()
     assert notice.title == "茅畲乡受理回执"
     assert notice.text == f"测试金丝雀：您的申请 {application.number} 已收到。"
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_notice_numbers_come_from_the_applications_counter(officer, world, application):
+    from gongkai.core.models import Counter
+
+    # given the counter a migrated database carries: two notices served before
+    Counter.objects.create(
+        agency_id=application.agency_id, name=f"applications.notice:{application.pk}", year=0, last=2
+    )
+    with time_machine.travel("2026-10-08 10:00 +0800"):
+        other = make_application(world.township, received_on=date(2026, 10, 8))
+    # when three notices are served
+    for served in (application, application, other):
+        assert serve(officer, served, "receipt").status_code == 302
+    # then each application's series continues from its own counter
+    numbers = list(Notice.objects.order_by("id").values_list("document_number", flat=True))
+    assert numbers == [f"{application.number}-03", f"{application.number}-04", f"{other.number}-01"]

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -446,3 +447,42 @@ def test_the_prefix_is_the_constant_start_of_the_agencys_index_number_format():
 
     assert index_template_prefix("{prefix}/{year}-{serial:05d}", prefix="11331003MB0000002F") == "11331003MB0000002F/"
     assert index_template_prefix("黄岩-{prefix}-{year}{serial}", prefix="P") == "黄岩-P-"
+
+
+def _queued_job(world, officer, django_capture_on_commit_callbacks):
+    """A queued import job of the legacy rows (no go-live date: all three become drafts)."""
+    import hashlib
+
+    from gongkai.core.uploads import CheckedFile
+
+    data = xlsx(legacy_rows())
+    checked = CheckedFile(data=data, kind="xlsx", original_name="目录.xlsx", sha256=hashlib.sha256(data).hexdigest())
+    with django_capture_on_commit_callbacks(execute=True):  # the file is moved into place on commit
+        return bulk.create_job(agency=world.township, actor=officer, checked=checked)
+
+
+def test_an_import_job_runs_once_however_often_it_is_started(world, officer, django_capture_on_commit_callbacks):
+    job = _queued_job(world, officer, django_capture_on_commit_callbacks)
+    assert bulk.run_import_job(job.pk).state == ImportJob.State.DONE
+    assert bulk.run_import_job(job.pk).state == ImportJob.State.DONE
+    assert Entry.objects.filter(agency=world.township).count() == 3
+    assert AuditEvent.objects.filter(event="catalog.import.completed").count() == 1
+
+
+def test_a_job_another_worker_claimed_is_left_to_it(world, officer, django_capture_on_commit_callbacks):
+    job = _queued_job(world, officer, django_capture_on_commit_callbacks)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)  # the other worker's claim
+    assert bulk.run_import_job(job.pk).state == ImportJob.State.RUNNING
+    assert Entry.objects.filter(agency=world.township).count() == 0
+    assert not AuditEvent.objects.filter(event__in=["catalog.import.completed", "catalog.import.refused"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL for real concurrency")
+def test_two_workers_cannot_both_run_one_job(world, officer, django_capture_on_commit_callbacks):
+    from tests.applications.test_concurrency import run_in_threads
+
+    job = _queued_job(world, officer, django_capture_on_commit_callbacks)
+    assert run_in_threads(4, lambda i: bulk.run_import_job(job.pk)) == []
+    assert Entry.objects.filter(agency=world.township).count() == 3
+    assert AuditEvent.objects.filter(event="catalog.import.completed").count() == 1

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                         ),
                     ),
                 ),
-                fields=["publish_due_on"],
+                fields=["status", "publish_due_on"],
                 name="entry_unpublished_due_idx",
             ),
         ),
