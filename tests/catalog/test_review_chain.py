@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,14 @@ from gongkai.catalog.choices import Attribute, Classification, Decision, Ground,
 from gongkai.catalog.models import Entry
 from gongkai.core.models import AuditEvent
 from tests.catalog.conftest import content
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    """The chain's dates (formed, due, published) are read against one "today", whatever the
+    machine's date; a test that needs another day travels there itself."""
+    with time_machine.travel("2026-12-03 10:00 +0800", tick=False):
+        yield
 
 
 def test_an_item_passes_every_step_in_order_and_is_published(cast, draft):

@@ -28,10 +28,22 @@ ARRANGEMENT_2027 = {
 }
 
 
-@pytest.fixture
-def sysadmin_client(client, world):
+@pytest.fixture(autouse=True)
+def _frozen():
+    """Every test and its fixtures (the sign-in included) run at one moment, whatever the
+    machine's date: a session opened at the real time and then moved in time expires."""
+    with time_machine.travel("2026-12-03 10:00 +0800", tick=False):
+        yield
+
+
+def signed_in_sysadmin(client, world):
     client.force_login(world.person(world.district, Role.SYSTEM_ADMIN))
     return client
+
+
+@pytest.fixture
+def sysadmin_client(client, world):
+    return signed_in_sysadmin(client, world)
 
 
 def test_district_system_admin_imports_next_year(sysadmin_client):
@@ -97,17 +109,19 @@ def test_only_the_district_system_admin_administers_the_calendar(client, world, 
     assert not CalendarYear.objects.filter(year=2027).exists()
 
 
-@time_machine.travel("2026-10-31 09:00 +0800")
-def test_no_warning_before_november(sysadmin_client):
-    assert "2027 年节假日安排尚未导入" not in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
+def test_no_warning_before_november(client, world):
+    with time_machine.travel("2026-10-31 09:00 +0800", tick=False):
+        sysadmin_client = signed_in_sysadmin(client, world)
+        assert "2027 年节假日安排尚未导入" not in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
 
 
-@time_machine.travel("2026-11-02 09:00 +0800")
-def test_warning_from_november_while_next_year_is_missing(sysadmin_client):
-    assert "2027 年节假日安排尚未导入" in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
-    assert "2027 年安排尚未导入" in sysadmin_client.get(reverse("core:calendar-list")).content.decode()
-    sysadmin_client.post(reverse("core:calendar-create"), ARRANGEMENT_2027)
-    assert "2027 年节假日安排尚未导入" not in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
+def test_warning_from_november_while_next_year_is_missing(client, world):
+    with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
+        sysadmin_client = signed_in_sysadmin(client, world)
+        assert "2027 年节假日安排尚未导入" in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
+        assert "2027 年安排尚未导入" in sysadmin_client.get(reverse("core:calendar-list")).content.decode()
+        sysadmin_client.post(reverse("core:calendar-create"), ARRANGEMENT_2027)
+        assert "2027 年节假日安排尚未导入" not in sysadmin_client.get(reverse("accounts:dashboard")).content.decode()
 
 
 def test_reminder_mail_goes_once_a_day_to_district_system_admins(world, django_capture_on_commit_callbacks):
