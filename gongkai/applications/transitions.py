@@ -25,6 +25,10 @@ ANOTHER_STEP = _("Another step is still waiting; finish it first.")
 NO_CORRECTION = _("No correction has been requested.")
 NO_SUCH_STEP = _("There is no such step waiting.")
 
+# An extension and the internal steps (E2–E5) leave the status as it is (drawn as loops).
+KEEPING = frozenset({Kind.EXTENSION_APPROVED, *Kind.INTERNAL})
+KEEPS: frozenset[str] = frozenset()
+
 # kind: (from, to, refusal when the status does not allow it)
 MOVES: dict[str, tuple[frozenset[str], frozenset[str], Any]] = {
     Kind.CORRECTION_REQUESTED: (
@@ -48,14 +52,14 @@ MOVES: dict[str, tuple[frozenset[str], frozenset[str], Any]] = {
         _("No fee notice is waiting."),
     ),
     # An extension and the internal steps (E2–E5) leave the status as it is.
-    Kind.EXTENSION_APPROVED: (OPEN, OPEN, ANOTHER_STEP),
+    Kind.EXTENSION_APPROVED: (OPEN, KEEPS, ANOTHER_STEP),
     # A reply is served once nothing waits for the other side (a correction may still be open).
     Kind.REPLIED: (
         frozenset({Status.RECEIVED, Status.AWAITING_CORRECTION}),
         frozenset({Status.REPLIED}),
         ANOTHER_STEP,
     ),
-    **{kind: (OPEN, OPEN, ANOTHER_STEP) for kind in Kind.INTERNAL},
+    **{kind: (OPEN, KEEPS, ANOTHER_STEP) for kind in Kind.INTERNAL},
 }
 LABELS = dict(ClockEvent.KIND_CHOICES)
 
@@ -78,6 +82,7 @@ HANDLING: Workflow[Application] = Workflow(
             sources=sources,
             target=None,
             targets=targets,
+            keeps_state=kind in KEEPING,
             roles=roles_for(kind),
             audit=f"applications.application.{kind}",
             refusal=refusal,

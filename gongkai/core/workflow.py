@@ -65,6 +65,7 @@ class Transition:
     form: type[forms.Form] | None = None
     targets: frozenset[str] = frozenset()
     denied: StrOrPromise = DENIED
+    keeps_state: bool = False  # an internal step: each source state is its own end state
     # Named values for ``%(name)s`` placeholders in ``refusal`` and ``denied``, besides the label of
     # the current state (``%(state)s``, also under the state field's name, e.g. ``%(status)s``).
     params: tuple[tuple[str, StrOrPromise], ...] = ()
@@ -74,7 +75,7 @@ class Transition:
             raise ValueError(f"transition {self.name!r} starts from no state")
         if not self.roles:
             raise ValueError(f"transition {self.name!r} names no role: say who may take it")
-        if self.target is None and not self.targets:
+        if self.target is None and not self.targets and not self.keeps_state:
             raise ValueError(f"transition {self.name!r}: list the possible end states in `targets`")
         if "." not in self.audit:
             raise ValueError(f"transition {self.name!r}: audit codes are namespaced, e.g. 'catalog.entry.submitted'")
@@ -82,6 +83,8 @@ class Transition:
     @property
     def end_states(self) -> frozenset[str]:
         """Every state the move may end in."""
+        if self.keeps_state:
+            return self.sources
         return frozenset({self.target}) if self.target is not None else self.targets
 
 
@@ -229,7 +232,7 @@ class Workflow(Generic[M]):
             if transition.target is not None:
                 setattr(locked, self.state_field, transition.target)
             state = self.state_of(locked)
-            if state not in transition.end_states:
+            if state not in transition.end_states or (transition.keeps_state and state != before[self.state_field]):
                 raise ValueError(f"{self.code}.{name} ended in {state!r}, not one of {sorted(transition.end_states)}")
             saved = _unique([self.state_field, *change.fields])
             after = _values(locked)
@@ -337,7 +340,7 @@ def _render(workflow: Workflow[Any]) -> list[str]:
     order = {value: i for i, value in enumerate(workflow.states.values)}
     for t in workflow.transitions:
         for source in sorted(t.sources, key=order.__getitem__):
-            for target in sorted(t.end_states, key=order.__getitem__):
+            for target in [source] if t.keeps_state else sorted(t.end_states, key=order.__getitem__):
                 lines.append(f"    {source} --> {target}: {t.name}")
     lines += ["```", "", "| State | Label |", "|---|---|"]
     lines += [f"| `{value}` | {_cell(label)} |" for value, label in workflow.states.choices]

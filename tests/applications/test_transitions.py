@@ -72,9 +72,12 @@ class People:
         application = self.awaiting_correction()
         return self.record(application, Kind.CORRECTION_LAPSED, date(2026, 10, 12))
 
-    def signed(self):
+    def drafted(self):
         application = self.received()
-        self.record(application, Kind.DRAFT_SUBMITTED, date(2026, 10, 14), outcome="disclosed")
+        return self.record(application, Kind.DRAFT_SUBMITTED, date(2026, 10, 14), outcome="disclosed")
+
+    def signed(self):
+        application = self.drafted()
         return self.record(application, Kind.DRAFT_SIGNED, date(2026, 10, 15), actor=self.leader)
 
 
@@ -173,6 +176,7 @@ ALLOWED = [
     ("received", Kind.CONFIDENTIALITY_REVIEWED, "reviewer", {}, Status.RECEIVED),
     ("received", Kind.PROPOSAL_SUBMITTED, "officer", {"note": "建议公开"}, Status.RECEIVED),
     ("received", Kind.DRAFT_SUBMITTED, "officer", {"outcome": "disclosed"}, Status.RECEIVED),
+    ("drafted", Kind.DRAFT_SIGNED, "leader", {}, Status.RECEIVED),
 ]
 
 
