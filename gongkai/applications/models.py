@@ -76,7 +76,7 @@ class Application(models.Model):
     due_on = models.DateField(_("reply due on"), null=True, blank=True)
     due_on_provisional = models.BooleanField(default=False)
     due_explanation = models.JSONField(default=list, blank=True)
-    pause_until = models.DateField(_("other side's deadline"), null=True, blank=True)
+    suspended_until = models.DateField(_("other side's deadline"), null=True, blank=True)
     assigned_office = models.ForeignKey(
         "accounts.Office", verbose_name=_("assigned office"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -100,9 +100,9 @@ class Application(models.Model):
             models.Index(fields=["due_on"], condition=Q(status__in=OPEN), name="application_open_due_idx"),
             # The reminder sweep also scans open applications by suspension end and step due date.
             models.Index(
-                fields=["pause_until"],
-                condition=Q(status__in=OPEN, pause_until__isnull=False),
-                name="application_open_pause_idx",
+                fields=["suspended_until"],
+                condition=Q(status__in=OPEN, suspended_until__isnull=False),
+                name="application_suspended_idx",
             ),
             models.Index(
                 fields=["next_step_due"],

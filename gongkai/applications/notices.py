@@ -105,8 +105,8 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
     if fee:
         context["fee_amount"] = str(fee.data.get("amount", ""))
         context["fee_basis"] = fee.data.get("basis", "")
-        if application.pause_until:
-            context["payment_deadline"] = _cn(application.pause_until)
+        if application.suspended_until:
+            context["payment_deadline"] = _cn(application.suspended_until)
     return context
 
 

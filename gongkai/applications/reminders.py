@@ -48,13 +48,13 @@ def _due(application: Application, threshold: str, due_on: date, step: str) -> D
 
 def reply_due(today: date, soon: date) -> Iterator[Due]:
     """The legal reply date due soon or passed (partial index ``application_open_due_idx``),
-    else a suspension whose other side's deadline passed (``application_open_pause_idx``)."""
+    else a suspension whose other side's deadline passed (``application_suspended_idx``)."""
     open_ = Application.objects.open().select_related("agency")
     for application in open_.filter(due_on__lte=soon).order_by("due_on", "pk"):
         yield _due(application, "overdue" if application.due_on < today else "due_soon", application.due_on, "review")
-    lapsed = open_.filter(pause_until__lt=today).exclude(due_on__lte=soon)
-    for application in lapsed.order_by("pause_until", "pk"):
-        yield _due(application, "pause_over", application.pause_until, "review")
+    lapsed = open_.filter(suspended_until__lt=today).exclude(due_on__lte=soon)
+    for application in lapsed.order_by("suspended_until", "pk"):
+        yield _due(application, "pause_over", application.suspended_until, "review")
 
 
 def reply_message(due: Due) -> tuple[str, str]:

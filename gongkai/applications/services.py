@@ -91,7 +91,7 @@ def _store_state(application: Application, state: clock.ClockState) -> list[str]
         "due_on": state.due,
         "due_on_provisional": state.provisional,
         "due_explanation": state.explanation,
-        "pause_until": state.suspended_until,
+        "suspended_until": state.suspended_until,
         "closed_on": state.closed_on,
     }
     changed = [name for name, value in values.items() if getattr(application, name) != value]

@@ -55,7 +55,7 @@ def test_correction_then_corrected_application_restarts_the_20_days(officer, app
     application.refresh_from_db()
     assert application.status == "awaiting_correction"
     assert application.due_on is None
-    assert application.pause_until == date(2026, 10, 23)
+    assert application.suspended_until == date(2026, 10, 23)
     post_event(officer, application, "correction_received", on="2026-10-20")
     application.refresh_from_db()
     assert application.status == "received"
@@ -79,7 +79,7 @@ def test_third_party_consultation_time_is_not_counted(officer, application):
     post_event(officer, application, "consultation_started", on="2026-10-12", party="third_party")
     application.refresh_from_db()
     assert application.status == "consulting"
-    assert application.pause_until == date(2026, 11, 2)
+    assert application.suspended_until == date(2026, 11, 2)
     post_event(officer, application, "consultation_ended", on="2026-10-15")
     application.refresh_from_db()
     assert application.due_on == date(2026, 11, 4)

@@ -117,7 +117,7 @@ def test_lists_counts_and_reminders_say_the_setting(world, client, settings, dja
 
 PARTIAL_INDEXES = [
     (Application, "application_open_due_idx", "due_on"),
-    (Application, "application_open_pause_idx", "pause_until"),
+    (Application, "application_suspended_idx", "suspended_until"),
     (Application, "application_open_step_due_idx", "next_step_due"),
     (Entry, "entry_unpublished_due_idx", "publish_due_on"),
 ]
@@ -154,7 +154,7 @@ def test_the_sweeps_queries_use_the_partial_indexes(code):
             plan = " ".join(row[-1] for row in cursor.fetchall())
             used |= {name for _model, name, _column in PARTIAL_INDEXES if f"INDEX {name} " in plan}
     expected = {
-        "applications.reply_due": {"application_open_due_idx", "application_open_pause_idx"},
+        "applications.reply_due": {"application_open_due_idx", "application_suspended_idx"},
         "applications.step_due": {"application_open_step_due_idx"},
         "catalog.publication_due": {"entry_unpublished_due_idx"},
     }
