@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.applications.models import Application
+from gongkai.applications.services import record_clock_event
 from gongkai.core.models import AuditEvent
 from tests.applications.factories import make_application, make_archive, make_notice
 from tests.catalog.factories import make_entry, make_entry_attachment
@@ -27,8 +28,16 @@ pytestmark = pytest.mark.django_db
 @time_machine.travel("2026-10-20 10:00 +0800")
 def test_recording_an_event_on_a_closed_application_is_refused_and_audited(client, world):
     application = make_application(world.township, received_on=date(2026, 9, 28))
-    Application.objects.filter(pk=application.pk).update(status="replied", closed_on=date(2026, 10, 9))
     officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
+    # Replied through the services: a draft, the leader's signature, the reply served.
+    for kind, actor, extra in (
+        ("draft_submitted", officer, {"outcome": "disclosed"}),
+        ("draft_signed", leader, {}),
+        ("replied", officer, {}),
+    ):
+        record_clock_event(application, actor=actor, kind=kind, on=date(2026, 10, 9), **extra)
+    assert Application.objects.get(pk=application.pk).status == "replied"
     client.force_login(officer)
     url = reverse("applications:staff-event", args=["maoshe", application.number, "note_added"])
     response = client.post(url, {"on": "2026-10-20", "note": "补充检索记录"})

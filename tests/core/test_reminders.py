@@ -101,8 +101,8 @@ def test_lists_counts_and_reminders_say_the_setting(world, client, settings, dja
     with time_machine.travel("2026-10-12 10:00 +0800"):
         application = make_application(world.township, received_on=date(2026, 10, 12))  # due 11-09
     settings.DUE_SOON_WORKING_DAYS = 5
-    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
     with time_machine.travel("2026-11-03 08:00 +0800"), django_capture_on_commit_callbacks(execute=True):
+        client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))  # signed in at that moment
         page = client.get(reverse("applications:staff-list", args=["maoshe"])).content.decode()
         dashboard = client.get(reverse("accounts:dashboard")).content.decode()
         sweep_deadlines()
