@@ -18,6 +18,7 @@ from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.run import Run
 from fpdf import FPDF
 
 FONT_DIR = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
@@ -77,7 +78,7 @@ def render_pdf(letter: Letter) -> bytes:
     return bytes(pdf.output())
 
 
-def _font(run, name: str, size: int, *, color: RGBColor | None = None) -> None:
+def _font(run: Run, name: str, size: int, *, color: RGBColor | None = None) -> None:
     run.font.size = Pt(size)
     run.font.name = name
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
