@@ -36,9 +36,11 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-## make check: migrations in step with models, deploy checks, translations complete
+## make check: migrations in step with models, docs/workflows.md drawn from the tables, deploy
+## checks, translations complete
 check: setup
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py workflows_doc --check
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=gongkai.example.gov.cn \
 		AUDIT_HMAC_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		PERSONAL_DATA_KEYS=check:$$($(PY) -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())') \
