@@ -359,7 +359,7 @@ class Step:
 INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "inform": 5, "signature": 3}
 
 
-def internal_steps(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:
+def internal_steps(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:  # noqa: C901  one pass over the ledger for five milestones
     """The internal milestones from the ledger: registration 1 WD after receipt (E1), review
     2 WD (E2), the business office's proposal 7 WD (E3), the leader's signature 3 WD after the
     draft (E5). Counting restarts with a corrected application, like the reply period."""

@@ -205,7 +205,7 @@ def find_repeat(
 
 @audited_refusals("applications.application.action_refused", obj="agency")
 @sensitive_variables("code", "fingerprint")
-def submit_application(
+def submit_application(  # noqa: C901  intake: validation, idempotency and the race are one transaction
     *,
     agency: Agency,
     fields: dict[str, Any],
@@ -370,32 +370,61 @@ def _prepare(
     application: Application, *, actor, kind: str, data: dict[str, Any], note: str, outcome: str, reason: str
 ) -> list[str]:
     """The kind's own checks and details before the clock sees the entry; the fields it set."""
-    if kind == Kind.DRAFT_SUBMITTED:
-        if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
-            raise ClockError(_("Choose the outcome of the reply."))
-        if outcome in REFUSALS and len(reason.strip()) < 10:
-            raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
-        data.update(outcome=outcome, reason=reason.strip())
-    elif kind == Kind.DRAFT_SIGNED:
-        draft = _latest(application, Kind.DRAFT_SUBMITTED)
-        if draft and draft.actor_id == actor.pk:
-            raise PermissionDenied(_("The person who drafted the reply cannot also sign it."))
-    elif kind == Kind.REPLIED:
-        draft = _latest(application, Kind.DRAFT_SUBMITTED)
-        if draft:
-            data.update(outcome=draft.data["outcome"], reason=draft.data.get("reason", ""))
-    elif kind == Kind.ASSIGNED:
-        office = application.agency.offices.filter(pk=data.pop("office", None) or 0).first()
-        if office is None:
-            raise ClockError(_("Choose an office of this agency."))
-        data["office"] = office.name
-        application.assigned_office = office
-        return ["assigned_office"]
-    elif kind in (Kind.NOTE_ADDED, Kind.PROPOSAL_SUBMITTED) and not note.strip():
+    prepare = _PREPARE.get(kind)
+    if prepare is None:
+        return []
+    return prepare(application, actor=actor, data=data, note=note, outcome=outcome, reason=reason) or []
+
+
+def _prepare_draft(
+    application: Application, *, data: dict[str, Any], outcome: str, reason: str, **_unused: Any
+) -> None:
+    if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
+        raise ClockError(_("Choose the outcome of the reply."))
+    if outcome in REFUSALS and len(reason.strip()) < 10:
+        raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
+    data.update(outcome=outcome, reason=reason.strip())
+
+
+def _prepare_signature(application: Application, *, actor, **_unused: Any) -> None:
+    draft = _latest(application, Kind.DRAFT_SUBMITTED)
+    if draft and draft.actor_id == actor.pk:
+        raise PermissionDenied(_("The person who drafted the reply cannot also sign it."))
+
+
+def _prepare_reply(application: Application, *, data: dict[str, Any], **_unused: Any) -> None:
+    draft = _latest(application, Kind.DRAFT_SUBMITTED)
+    if draft:
+        data.update(outcome=draft.data["outcome"], reason=draft.data.get("reason", ""))
+
+
+def _prepare_assignment(application: Application, *, data: dict[str, Any], **_unused: Any) -> list[str]:
+    office = application.agency.offices.filter(pk=data.pop("office", None) or 0).first()
+    if office is None:
+        raise ClockError(_("Choose an office of this agency."))
+    data["office"] = office.name
+    application.assigned_office = office
+    return ["assigned_office"]
+
+
+def _prepare_note(application: Application, *, note: str, **_unused: Any) -> None:
+    if not note.strip():
         raise ClockError(_("Write the note or the proposal."))
-    elif kind == Kind.FEE_NOTICE_SERVED:
-        data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
-    return []
+
+
+def _prepare_fee(application: Application, *, data: dict[str, Any], **_unused: Any) -> None:
+    data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
+
+
+_PREPARE: dict[str, Any] = {
+    Kind.DRAFT_SUBMITTED: _prepare_draft,
+    Kind.DRAFT_SIGNED: _prepare_signature,
+    Kind.REPLIED: _prepare_reply,
+    Kind.ASSIGNED: _prepare_assignment,
+    Kind.NOTE_ADDED: _prepare_note,
+    Kind.PROPOSAL_SUBMITTED: _prepare_note,
+    Kind.FEE_NOTICE_SERVED: _prepare_fee,
+}
 
 
 def _closing_fields(application: Application, kind: str, data: dict[str, Any]) -> list[str]:

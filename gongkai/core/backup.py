@@ -370,7 +370,7 @@ def _current_counts() -> dict[str, int]:
     return counts
 
 
-def verify_database(manifest: dict | None = None) -> list[str]:
+def verify_database(manifest: dict | None = None) -> list[str]:  # noqa: C901  one check per part of the backup, each with its message
     """Problems found in the current database (and against a manifest's counts, when given)."""
     problems: list[str] = []
     if connection.vendor == "sqlite":

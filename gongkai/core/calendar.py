@@ -119,7 +119,7 @@ def _parse_date(y: str, m: str, d: str) -> date:
     return date(int(y), int(m), int(d))
 
 
-def parse_arrangement(
+def parse_arrangement(  # noqa: C901  a line parser: one branch per kind of line
     *, year: int, source: str, published_on: date | None, holidays_text: str, makeup_text: str
 ) -> Arrangement:
     """Check a year's arrangement as typed by an administrator.
