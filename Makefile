@@ -32,9 +32,11 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff (style, complexity), ruff format, and mypy with django-stubs (strict on core)
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DEBUG=true $(PY) -m mypy
 
 ## make check: migrations in step with models, docs/workflows.md drawn from the tables, deploy
 ## checks, translations complete

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -33,13 +35,14 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=Role.choices, label=_("Roles"), required=False, **kwargs)
 
 
-class StaffFormMixin:
+class StaffFormMixin(forms.Form):
     """Shared clean(): the role rules of services.validate_role_set, as form errors."""
 
     agency: Agency
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         roles = data.get("roles") or []
         office = data.get("office")
         grants = [RoleGrant(role=r, office=office if r in OFFICE_ROLES else None) for r in roles]
@@ -50,7 +53,7 @@ class StaffFormMixin:
         return data
 
 
-class StaffEditForm(StaffFormMixin, forms.Form):
+class StaffEditForm(StaffFormMixin):
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     email = forms.EmailField(label=_("E-mail"), required=False)
     roles = RolesField()
@@ -74,7 +77,7 @@ class StaffEditForm(StaffFormMixin, forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-        self.fields["office"].queryset = agency.offices.all()
+        cast("forms.ModelChoiceField[Office]", self.fields["office"]).queryset = agency.offices.all()
 
 
 class StaffCreateForm(StaffEditForm):

@@ -56,9 +56,17 @@ def validate_role_set(agency: Agency, grants: Iterable[RoleGrant]) -> list[RoleG
     return grants
 
 
-def _ensure_security_admin_of(actor: User, agency: Agency) -> None:
-    if actor.agency_id != agency.pk or Role.SECURITY_ADMIN not in user_roles(actor):
+def _ensure_security_admin_of(actor: User, agency: Agency | None) -> None:
+    if agency is None or actor.agency_id != agency.pk or Role.SECURITY_ADMIN not in user_roles(actor):
         raise PermissionDenied(_("Only the agency's security administrator can manage its staff."))
+
+
+def _agency_of(user: User) -> Agency:
+    """The agency of a member of staff being managed (only a superuser has none, and the
+    security administrator never manages one: _ensure_security_admin_of refuses it first)."""
+    if user.agency is None:
+        raise PermissionDenied(_("Only the agency's security administrator can manage its staff."))
+    return user.agency
 
 
 def _snapshot_roles(user: User) -> list[str]:
@@ -267,7 +275,7 @@ def visible_role_requests(user: User):
     if not roles & {Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER} or not user.agency_id:
         return RoleGrantRequest.objects.none()
     queryset = RoleGrantRequest.objects.select_related("agency", "user", "requested_by", "decided_by")
-    if user.agency.parent_id is None:
+    if user.agency is not None and user.agency.parent_id is None:  # agency_id is set (checked above)
         return queryset.filter(Q(agency_id=user.agency_id) | Q(agency__parent_id=user.agency_id))
     return queryset.filter(agency_id=user.agency_id)
 
@@ -317,7 +325,7 @@ def _create_request(
             data={"before": {"roles": before}, "after": {"roles": _snapshot_roles(user)}},
         )
     request = RoleGrantRequest.objects.create(
-        agency=user.agency,
+        agency=_agency_of(user),
         user=user,
         requested_by=actor,
         for_new_account=for_new_account,
@@ -360,7 +368,7 @@ def set_user_roles(
     _ensure_security_admin_of(actor, user.agency)
     if user.pk == actor.pk:
         raise PermissionDenied(_("You cannot change your own roles."))
-    grants = validate_role_set(user.agency, grants)
+    grants = validate_role_set(_agency_of(user), grants)
     before = {"full_name": user.full_name, "email": user.email}
     fields = []
     if full_name is not None and full_name != user.full_name:
@@ -424,7 +432,7 @@ def approve_role_request(*, actor: User, request: RoleGrantRequest, note: str = 
     _ensure_may_decide(actor, request)
     if {_key(g) for g in _current_grants(user)} != {_key(g) for g in _json_to_grants(request.roles_before)}:
         raise ValidationError(_("The person's roles have changed since the request: ask again."))
-    grants = validate_role_set(user.agency, _json_to_grants(request.roles_after))
+    grants = validate_role_set(_agency_of(user), _json_to_grants(request.roles_after))
     roles_before = _snapshot_roles(user)
     _apply_roles(user, grants)
     _record_decision(request, actor=actor, status=RoleGrantRequest.Status.APPROVED, note=note)

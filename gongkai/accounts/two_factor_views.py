@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.accounts import two_factor
 from gongkai.accounts.forms import AgencySecurityForm, OTPCodeForm, OTPConfirmForm
 from gongkai.accounts.models import Agency, User
+from gongkai.accounts.requests import StaffRequest
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -59,7 +60,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: StaffRequest) -> HttpResponse:
     user = request.user
     if two_factor.confirmed_totp_device(user) is not None and not two_factor.is_verified(user):
         # A new device only after the current one has been used in this session.
@@ -108,7 +109,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: StaffRequest) -> HttpResponse:
     try:
         codes = two_factor.regenerate_recovery_codes(user=request.user)
     except ValidationError as exc:
@@ -118,7 +119,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def user_otp_reset(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def user_otp_reset(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug)
     member = get_object_or_404(User, pk=pk, agency=agency)
     two_factor.reset_two_factor(actor=request.user, user=member)
@@ -131,7 +132,7 @@ def user_otp_reset(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def agency_security(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def agency_security(request: StaffRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug)
     initial = {
         "require_two_factor_for_all": agency.require_two_factor_for_all,

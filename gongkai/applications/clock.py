@@ -117,7 +117,7 @@ class ClockState:
     @property
     def start(self) -> date | None:
         """The day the 20 working days run from."""
-        return self.clock.start  # type: ignore[return-value]
+        return self.clock.start
 
     @property
     def extension(self) -> int:
@@ -126,7 +126,7 @@ class ClockState:
     @property
     def suspension(self) -> tuple[str, date] | None:
         """The open suspension: (the kind that began it, since)."""
-        return self.clock.suspended  # type: ignore[return-value]
+        return self.clock.suspended
 
     @property
     def is_open(self) -> bool:
@@ -147,7 +147,7 @@ Handler = Callable[[ClockState, LedgerEntry, WorkdayCalendar, bool], None]
 def _correction_requested(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
     if state.corrections or state.status != Status.RECEIVED or state.suspension:
         raise ClockError(_("A correction can be requested only once, all at once (art. 30)."))
-    limit = add_workdays(state.clock.start, CORRECTION_NOTICE_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+    limit = add_workdays(state.start or entry.on, CORRECTION_NOTICE_WORKING_DAYS, calendar).due  # started: _apply
     if entry.on > limit:
         raise ClockError(
             _("The correction notice is due within 7 working days of receipt, by %(day)s (art. 30).")
@@ -180,7 +180,7 @@ def _correction_lapsed(state: ClockState, entry: LedgerEntry, calendar: WorkdayC
 
 def _abandon(state: ClockState, entry: LedgerEntry) -> None:
     state.status = Status.ABANDONED
-    state.closed_on = entry.on  # type: ignore[assignment]
+    state.closed_on = entry.on
     state.clock.stop(entry.on)
 
 
@@ -193,11 +193,11 @@ def _suspended(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar,
     if entry.kind == Kind.CONSULTATION_STARTED:
         state.consultation_party = entry.data.get("party", "third_party")
         state.status = Status.CONSULTING
-        state.suspended_until = add_workdays(entry.on, CONSULTATION_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+        state.suspended_until = add_workdays(entry.on, CONSULTATION_WORKING_DAYS, calendar).due
     else:
         state.status = Status.AWAITING_FEE
         # 20 WD "from the day after receiving the notice": the notice's service day is day 0.
-        state.suspended_until = add_workdays(entry.on, FEE_PAYMENT_WORKING_DAYS, calendar).due  # type: ignore[arg-type]
+        state.suspended_until = add_workdays(entry.on, FEE_PAYMENT_WORKING_DAYS, calendar).due
 
 
 def _resumed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, fee_time_excluded: bool) -> None:
@@ -247,7 +247,7 @@ def _replied(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _
         raise ClockError(_("The reply needs the leader's signature on the draft first (seed E5)."))
     state.replied_in_time = state.due is None or entry.on <= state.due
     state.status = Status.REPLIED
-    state.closed_on = entry.on  # type: ignore[assignment]
+    state.closed_on = entry.on
     state.clock.stop(entry.on)
 
 
@@ -297,7 +297,7 @@ def _compute_due(state: ClockState, calendar: WorkdayCalendar) -> None:
     if state.start is None:
         return
     deadline = state.clock.deadline(calendar, _wording(state))
-    state.due = deadline.due  # type: ignore[assignment]
+    state.due = deadline.due
     state.provisional = deadline.provisional
     state.explanation = deadline.explanation
 
@@ -314,7 +314,7 @@ def replay(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, fee_tim
         if previous and entry.on < previous:
             raise ClockError(_("Clock events must be recorded in date order."))
         _apply(state, entry, calendar, fee_time_excluded=fee_time_excluded)
-        previous = entry.on  # type: ignore[assignment]
+        previous = entry.on
         if _running(state):
             _compute_due(state, calendar)
     if _running(state):

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import xlsxwriter
 from django.conf import settings
@@ -74,9 +76,11 @@ CHOICES = {
     "validity": Validity,
     "channels": Channel,
 }
+# Column key → accepted text (code or Chinese label) → stored value.
+Lookup = dict[str, dict[str, str]]
 
 
-def _labels_to_values() -> dict[str, dict[str, str]]:
+def _labels_to_values() -> Lookup:
     """Accept each choice by its code or by its Chinese label."""
     with translation.override("zh-hans"):
         return {
@@ -132,11 +136,9 @@ def _held_index_numbers() -> set[str]:
     return numbers
 
 
-def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[dict], list[dict]]:  # noqa: C901  a row parser: one branch per column
-    """Check every row; return (good rows as values, errors as {"row", "messages"})."""
-    if not rows:
-        return [], [{"row": 1, "messages": [_("The file is empty.")]}]
-    headers = [str(h or "").strip() for h in rows[0]]
+def _column_positions(header_row: list[Any]) -> tuple[dict[str, int], list[str]]:
+    """Where each known column is, and the headers of the required columns that are missing."""
+    headers = [str(h or "").strip() for h in header_row]
     positions = {}
     missing = []
     for key, header in COLUMNS:
@@ -144,6 +146,37 @@ def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[di
             positions[key] = headers.index(header)
         elif key in REQUIRED or key == "index_number":
             missing.append(header)
+    return positions, missing
+
+
+def _index_number_problems(
+    index_number: str, number: int, *, prefix: str, existing: set[str], seen_numbers: dict[str, int]
+) -> list[str]:
+    """The agency's prefix, and no number used before, held in a batch, or repeated in the file."""
+    problems = []
+    if not index_number.startswith(prefix):
+        problems.append(
+            _("Index number %(n)s does not start with this agency's prefix “%(prefix)s”.")
+            % {"n": mask_text(index_number), "prefix": prefix}
+        )
+    if index_number in existing:
+        problems.append(_("Index number %(n)s is already used.") % {"n": mask_text(index_number)})
+    elif index_number in seen_numbers:
+        problems.append(
+            _("Index number %(n)s repeats row %(row)d.")
+            % {"n": mask_text(index_number), "row": seen_numbers[index_number]}
+        )
+    seen_numbers[index_number] = number
+    return problems
+
+
+def parse_rows(
+    rows: list[list[Any]], agency: Agency, progress: Callable[[int], object] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Check every row; return (good rows as values, errors as {"row", "messages"})."""
+    if not rows:
+        return [], [{"row": 1, "messages": [_("The file is empty.")]}]
+    positions, missing = _column_positions(rows[0])
     if missing:
         return [], [{"row": 1, "messages": [_("Missing columns: %(names)s.") % {"names": "、".join(missing)}]}]
     body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
@@ -163,21 +196,10 @@ def parse_rows(rows: list[list], agency: Agency, progress=None) -> tuple[list[di
         cell = {key: (row[i] if i < len(row) else None) for key, i in positions.items()}
         values, problems = _parse_row(cell, lookup, agency)
         problems += personal_data_problems(cell)
-        index_number = values.get("index_number")
-        if index_number:
-            if not index_number.startswith(prefix):
-                problems.append(
-                    _("Index number %(n)s does not start with this agency's prefix “%(prefix)s”.")
-                    % {"n": mask_text(index_number), "prefix": prefix}
-                )
-            if index_number in existing:
-                problems.append(_("Index number %(n)s is already used.") % {"n": mask_text(index_number)})
-            elif index_number in seen_numbers:
-                problems.append(
-                    _("Index number %(n)s repeats row %(row)d.")
-                    % {"n": mask_text(index_number), "row": seen_numbers[index_number]}
-                )
-            seen_numbers[index_number] = number
+        if index_number := values.get("index_number"):
+            problems += _index_number_problems(
+                index_number, number, prefix=prefix, existing=existing, seen_numbers=seen_numbers
+            )
         office_name = str(cell.get("office") or "").strip()
         values["office"] = offices.get(office_name) if office_name else None
         if office_name and values["office"] is None:
@@ -224,22 +246,18 @@ def personal_data_problems(cell: dict) -> list[str]:
     ]
 
 
-def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:  # noqa: C901  a row parser: one branch per column
-    values: dict = {}
-    problems: list[str] = []
+def _parse_dates(cell: dict[str, Any], values: dict[str, Any], problems: list[str]) -> None:
     headers = dict(COLUMNS)
-    for key in REQUIRED:
-        if cell.get(key) in (None, ""):
-            problems.append(_("“%(column)s” is empty.") % {"column": headers[key]})
-    for key in ("title", "document_number", "summary", "body", "ground_note", "index_number"):
-        values[key] = _cell_text(cell.get(key)).strip()
-    if len(values["title"]) > 200:
-        problems.append(_("The title is longer than 200 characters."))
     for key in ("written_on", "published_on", "formed_on"):
         try:
             values[key] = _date(cell.get(key))
         except ValueError:
             problems.append(_("“%(column)s” is not a date like 2026-03-01.") % {"column": headers[key]})
+
+
+def _parse_choices(cell: dict[str, Any], lookup: Lookup, values: dict[str, Any], problems: list[str]) -> None:
+    """The single-choice columns (code or Chinese label), then the list of channels."""
+    headers = dict(COLUMNS)
     for key in ("category", "attribute", "ground", "scope", "validity"):
         raw = str(cell.get(key) or "").strip()
         if not raw:
@@ -258,6 +276,11 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:  #
         elif raw:
             channels.append(lookup["channels"][raw])
     values["channels"] = channels
+
+
+def _disclosure_problems(values: dict[str, Any]) -> list[str]:
+    """A proactive item needs its date and index number (and has no ground); any other a ground."""
+    problems = []
     if values.get("attribute") == Attribute.PROACTIVE:
         if not values.get("published_on"):
             problems.append(_("A proactively disclosed item needs its publication date."))
@@ -266,6 +289,23 @@ def _parse_row(cell: dict, lookup, agency: Agency) -> tuple[dict, list[str]]:  #
         values["ground"], values["ground_note"] = "", ""
     elif values.get("attribute") and not values.get("ground"):
         problems.append(_("An item not proactively disclosed needs its ground (D1)."))
+    return problems
+
+
+def _parse_row(cell: dict[str, Any], lookup: Lookup, agency: Agency) -> tuple[dict[str, Any], list[str]]:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    headers = dict(COLUMNS)
+    for key in REQUIRED:
+        if cell.get(key) in (None, ""):
+            problems.append(_("“%(column)s” is empty.") % {"column": headers[key]})
+    for key in ("title", "document_number", "summary", "body", "ground_note", "index_number"):
+        values[key] = _cell_text(cell.get(key)).strip()
+    if len(values["title"]) > 200:
+        problems.append(_("The title is longer than 200 characters."))
+    _parse_dates(cell, values, problems)
+    _parse_choices(cell, lookup, values, problems)
+    problems += _disclosure_problems(values)
     if len(values["index_number"]) > 80:
         problems.append(_("The index number is longer than 80 characters."))
     today = timezone.localdate()

@@ -13,7 +13,7 @@ from gongkai.catalog.choices import Category
 PLACES = ["茅畲乡", "黄岩区", "宁溪镇", "北城街道", "院桥镇", "沙埠镇", "头陀镇", "屿头乡", "上郑乡", "富山乡"]
 VILLAGES = ["茅畲村", "下屿村", "上垟村", "后岸村", "岙底村", "坑口村", "溪头村", "西岙村", "前洋村", "大坑村"]
 KINDS = ["通知", "公告", "实施方案", "工作方案", "公示", "实施意见", "管理办法", "工作报告", "决定", "工作要点", "批复"]
-TOPICS = {
+TOPICS: dict[str, list[str]] = {  # keyed by Category; looked up with the stored value
     Category.NORMATIVE: ["规范性文件清理", "行政规范性文件备案审查", "村规民约修订", "合法性审核"],
     Category.ORGANISATION: ["机构职能调整", "领导班子分工", "内设机构设置", "办公地址变更"],
     Category.PLANNING: ["国民经济和社会发展计划", "乡村振兴规划", "国土空间规划", "产业发展专项规划"],

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -32,6 +32,9 @@ from gongkai.core.models import AuditCheckpoint, AuditEvent, AuditResult
 from gongkai.core.request_context import current_ip
 
 logger = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 GENESIS_HASH = "0" * 64
 # Any number that identifies our lock; PostgreSQL advisory locks are per database.
@@ -109,7 +112,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, str]:
     }
 
 
-def _actor_fields(actor) -> dict[str, Any]:
+def _actor_fields(actor: Any) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor_id": None, "actor_username": "", "actor_name": "", "actor_roles": ""}
     roles = ",".join(sorted(actor.role_assignments.values_list("role", flat=True)))
@@ -131,9 +134,9 @@ def _lock_chain() -> None:
 def record_event(
     event: str,
     *,
-    actor=None,
+    actor: Any = None,
     obj: models.Model | None = None,
-    agency=None,
+    agency: Any = None,
     data: dict[str, Any] | None = None,
     result: str = AuditResult.SUCCESS,
     username: str = "",
@@ -180,7 +183,9 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def record_refusal(event: str, *, action: str, actor, obj=None, error: Exception, data=None) -> AuditEvent | None:
+def record_refusal(
+    event: str, *, action: str, actor: Any, obj: Any = None, error: Exception, data: dict[str, Any] | None = None
+) -> AuditEvent | None:
     """One ``result="refused"`` row naming the attempted action and the reason shown to the user."""
     details = {"action": action, "reason": _clean(_reason(error), 500), **(data or {})}
     if isinstance(obj, list | tuple):
@@ -202,7 +207,7 @@ DETAIL_ARGUMENTS = ("step", "kind", "field")
 
 def audited_refusals(
     event: str, *, errors: tuple[type[Exception], ...] = (), obj: str | None = None, action: str | None = None
-) -> Callable:
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate a service function (above its ``@transaction.atomic``) so that each refusal is
     audited: PermissionDenied, or one of ``errors`` (the app's domain errors for a state that
     does not allow the action). The service's transaction has rolled back by the time the row is
@@ -212,14 +217,14 @@ def audited_refusals(
     the ``actor`` parameter. Plain form errors (ValidationError that is not a domain error) are
     input mistakes, not refusals, and are not recorded.
     """
-    refusing = (PermissionDenied, *errors)
+    refusing: tuple[type[Exception], ...] = (PermissionDenied, *errors)
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
         signature = inspect.signature(function)
         obj_parameter = obj or next(iter(signature.parameters))
 
         @functools.wraps(function)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return function(*args, **kwargs)
             except refusing as error:

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -76,11 +77,11 @@ def head_file() -> Path:
     return Path(settings.AUDIT_HEAD_EXPORT_DIR) / HEAD_FILE
 
 
-def _line_mac(line: dict) -> str:
+def _line_mac(line: dict[str, Any]) -> str:
     return mac(canonical_json({"head": {k: v for k, v in line.items() if k != "mac"}}))
 
 
-def read_exported_heads() -> tuple[list[dict], list[str]]:
+def read_exported_heads() -> tuple[list[dict[str, Any]], list[str]]:
     """The exported lines, and the problems of the file itself (edited, reordered or cut lines)."""
     path = head_file()
     if not path.exists():

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -149,7 +150,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sqlite_facts(db: sqlite3.Connection) -> tuple[dict[str, int], dict | None, list[str]]:
+def _first(row: tuple[Any, ...] | None) -> Any:
+    """The first column of a query that always returns one row (COUNT(*), pg_export_snapshot())."""
+    assert row is not None, "the query returns one row"
+    return row[0]
+
+
+def _sqlite_facts(db: sqlite3.Connection) -> tuple[dict[str, int], dict[str, Any] | None, list[str]]:
     tables = [
         row[0]
         for row in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
@@ -161,7 +168,7 @@ def _sqlite_facts(db: sqlite3.Connection) -> tuple[dict[str, int], dict | None, 
     return counts, ({"id": head[0], "hash": head[1]} if head else None), migrations
 
 
-def _snapshot_sqlite(target: Path) -> tuple[dict[str, int], dict | None, list[str]]:
+def _snapshot_sqlite(target: Path) -> tuple[dict[str, int], dict[str, Any] | None, list[str]]:
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:
@@ -189,26 +196,26 @@ def _pg_env() -> dict[str, str]:
     return env
 
 
-def _pg_tables(cursor) -> list[str]:
+def _pg_tables(cursor: Any) -> list[str]:
     cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     return [row[0] for row in cursor.fetchall() if row[0] not in SKIPPED_TABLES]
 
 
-def _snapshot_postgresql(target: Path) -> tuple[dict[str, int], dict | None, list[str]]:
+def _snapshot_postgresql(target: Path) -> tuple[dict[str, int], dict[str, Any] | None, list[str]]:
     """pg_dump reads the very snapshot in which the row counts and the audit head are read."""
     import psycopg
 
     db = settings.DATABASES["default"]
-    params = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
+    params: dict[str, Any] = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
                                 "password": db.get("PASSWORD"), "dbname": db["NAME"]}.items() if v}  # fmt: skip
     with psycopg.connect(**params) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = _first(conn.execute("SELECT pg_export_snapshot()").fetchone())
         with conn.cursor() as cursor:
-            counts = {}
+            counts: dict[str, int] = {}
             for table in _pg_tables(cursor):
                 cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - names from pg_tables
-                counts[table] = cursor.fetchone()[0]
+                counts[table] = _first(cursor.fetchone())
             cursor.execute("SELECT id, hash FROM core_auditevent ORDER BY id DESC LIMIT 1")
             head = cursor.fetchone()
             cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
@@ -252,21 +259,22 @@ def create_backup(output_dir: Path) -> Path:
         counts, head, migrations = snapshot(database)
         root = Path(settings.PRIVATE_MEDIA_ROOT)
         files = _private_files(root)
-        manifest = {
+        members: dict[str, str] = {DATABASE_MEMBERS[vendor]: _sha256(database)}
+        manifest: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "created_at": timezone.localtime().isoformat(),
             "database": vendor,
             "row_counts": counts,
             "audit_head": head,
             "migrations": migrations,
-            "members": {DATABASE_MEMBERS[vendor]: _sha256(database)},
+            "members": members,
         }
         plain = work_dir / "backup.tar"
         with tarfile.open(plain, "w") as archive:
             archive.add(database, arcname=DATABASE_MEMBERS[vendor])
             for path in files:
                 name = "files/" + path.relative_to(root).as_posix()
-                manifest["members"][name] = _sha256(path)
+                members[name] = _sha256(path)
                 archive.add(path, arcname=name)
             manifest["seconds"] = round(time.monotonic() - started, 3)
             data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
@@ -288,7 +296,7 @@ def create_backup(output_dir: Path) -> Path:
 
 @dataclass
 class RestoreReport:
-    manifest: dict
+    manifest: dict[str, Any]
     files: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -307,7 +315,7 @@ def _open_archive(path: Path, work_dir: Path) -> Path:
     return plain
 
 
-def read_and_check(path: Path, work_dir: Path) -> dict:
+def read_and_check(path: Path, work_dir: Path) -> dict[str, Any]:
     """Unpack a backup into work_dir and check every member against the manifest; the manifest."""
     archive_path = _open_archive(path, work_dir)
     try:
@@ -317,7 +325,7 @@ def read_and_check(path: Path, work_dir: Path) -> dict:
         raise BackupError(_("The backup cannot be read: %(error)s") % {"error": exc}) from exc
     unpacked = work_dir / "unpacked"
     try:
-        manifest = json.loads((unpacked / "manifest.json").read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((unpacked / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BackupError(_("The backup has no readable manifest.")) from exc
     if manifest.get("format") != FORMAT_VERSION:
@@ -370,7 +378,7 @@ def _current_counts() -> dict[str, int]:
     return counts
 
 
-def verify_database(manifest: dict | None = None) -> list[str]:  # noqa: C901  one check per part of the backup, each with its message
+def verify_database(manifest: dict[str, Any] | None = None) -> list[str]:  # noqa: C901  one check per part
     """Problems found in the current database (and against a manifest's counts, when given)."""
     problems: list[str] = []
     if connection.vendor == "sqlite":

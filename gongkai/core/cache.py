@@ -18,7 +18,9 @@ from django.db import connections, router, transaction
 
 
 class DatabaseCache(DjangoDatabaseCache):
-    def incr(self, key, delta=1, version=None):
+    _table: str  # set by BaseDatabaseCache.__init__; django-stubs does not declare it
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote_name = connection.ops.quote_name
@@ -32,7 +34,7 @@ class DatabaseCache(DjangoDatabaseCache):
                 f"WHERE {quote_name('cache_key')} = %s",
                 [stored_key],
             )
-            value = self.get(key, version=version)  # None when missing or expired
+            value: int | None = self.get(key, version=version)  # None when missing or expired
             if value is None:
                 raise ValueError(f"Key '{key}' not found")
             value += delta

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def audit_key_check(app_configs, **kwargs):
+def audit_key_check(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
     key = getattr(settings, "AUDIT_HMAC_KEY", "")
     if not key:
         return [
@@ -33,7 +37,7 @@ def audit_key_check(app_configs, **kwargs):
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def malware_scanner_check(app_configs, **kwargs):
+def malware_scanner_check(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
     """FILE-03: production scans every upload. MALWARE_SCANNER=none is for development only."""
     scanner = settings.MALWARE_SCANNER
     if scanner == "none" and not settings.DEBUG:

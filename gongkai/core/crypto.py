@@ -24,6 +24,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass
+from typing import overload
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -155,6 +156,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@overload
+def encrypt(plaintext: str, *, context: str) -> str: ...
+@overload
+def encrypt(plaintext: bytes, *, context: str) -> bytes: ...
 def encrypt(plaintext: bytes | str, *, context: str) -> bytes | str:
     """A token of ``plaintext`` under the current key and algorithm: text for text, bytes for bytes."""
     ring = key_ring()
@@ -187,8 +192,8 @@ def _split(token: bytes | str) -> tuple[Header, bytes, bytes]:
             version, key_id, alg, nonce, sealed = token.split(":")
             nonce_bytes, sealed_bytes = _unb64(nonce), _unb64(sealed)
         else:
-            version, key_id, alg, rest = bytes(token).split(b":", 3)
-            version, key_id, alg = version.decode(), key_id.decode(), alg.decode()
+            raw_version, raw_key_id, raw_alg, rest = bytes(token).split(b":", 3)
+            version, key_id, alg = raw_version.decode(), raw_key_id.decode(), raw_alg.decode()
             nonce_bytes, sealed_bytes = rest[:NONCE_BYTES], rest[NONCE_BYTES:]
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise DecryptionError("not a personal-data token") from None
@@ -201,6 +206,10 @@ def header(token: bytes | str) -> Header:
     return _split(token)[0]
 
 
+@overload
+def decrypt(token: str, *, context: str) -> str: ...
+@overload
+def decrypt(token: bytes, *, context: str) -> bytes: ...
 def decrypt(token: bytes | str, *, context: str) -> bytes | str:
     """The plaintext of a token made by ``encrypt`` with the same context; text for text tokens."""
     head, nonce, sealed = _split(token)

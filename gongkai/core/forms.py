@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +11,7 @@ from gongkai.core.calendar import ArrangementError, parse_arrangement
 from gongkai.core.workdays import FIRST_DAY, LAST_DAY, MAX_WORKING_DAYS
 
 
-def validate_computable_date(value):
+def validate_computable_date(value: date) -> None:
     """A date a deadline can be computed from (WEB-05: 9999-12-31 was a 500)."""
     if not FIRST_DAY <= value <= LAST_DAY:
         raise ValidationError(
@@ -21,7 +24,7 @@ def validate_computable_date(value):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -40,8 +43,9 @@ class WorkdayBetweenForm(forms.Form):
     start = forms.DateField(label=_("From (not counted)"), widget=DateInput, validators=[validate_computable_date])
     end = forms.DateField(label=_("To (counted)"), widget=DateInput, validators=[validate_computable_date])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError(_("The end date is before the start date."))
         return data
@@ -65,15 +69,16 @@ class CalendarYearForm(forms.Form):
         max_length=1000,
     )
 
-    def __init__(self, *args, fixed_year: int | None = None, **kwargs):
+    def __init__(self, *args: Any, fixed_year: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_year = fixed_year
         if fixed_year is not None:
             self.fields["year"].disabled = True
             self.fields["year"].initial = fixed_year
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:

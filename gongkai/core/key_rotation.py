@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from gongkai.core import crypto, uploads
-from gongkai.core.encrypted_fields import encrypted_fields, hash_fields
+from gongkai.core.encrypted_fields import EncryptedTextField, encrypted_fields, hash_fields
 
 
 @dataclass
@@ -36,11 +36,14 @@ def _stale(raw: str | None) -> bool:
     return not crypto.is_token(raw) or not crypto.is_current(raw)
 
 
-def _stale_ids(model, fields, after: int, batch_size: int) -> tuple[list[int], int | None]:
+def _stale_ids(
+    model: type[models.Model], fields: list[EncryptedTextField], after: int, batch_size: int
+) -> tuple[list[int], int | None]:
     """Ids of the next batch whose stored values are stale, and the last id looked at."""
     ops = connection.ops
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    pk = ops.quote_name(model._meta.pk.column)
+    # Concrete fields always have a column (django-stubs types it optional for the others).
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+    pk = ops.quote_name(str(model._meta.pk.column))
     sql = (
         f"SELECT {pk}, {columns} FROM {ops.quote_name(model._meta.db_table)} "  # noqa: S608 - names from the model
         f"WHERE {pk} > %s ORDER BY {pk} LIMIT %s"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
@@ -102,29 +103,32 @@ class MaskPersonalDataFilter(logging.Filter):
         return True
 
 
+_Values = TypeVar("_Values", dict[str, Any], QueryDict)
+
+
 class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
     """Error reports (the 500 e-mail, the DEBUG page) never show personal data or secrets: the
     filter is active even under DEBUG, and cleans by name everywhere Django shows values."""
 
     hidden_settings = SENSITIVE_NAMES
 
-    def is_active(self, request) -> bool:
+    def is_active(self, request: HttpRequest | None) -> bool:
         return True
 
-    def _cleanse_dict(self, values):
+    def _cleanse_dict(self, values: _Values) -> _Values:
         values = values.copy()
         for key in list(values):
             if self.hidden_settings.search(str(key)) or any(w in str(key) for w in ("name", "phone", "address")):
                 values[key] = self.cleansed_substitute
         return values
 
-    def get_post_parameters(self, request):
+    def get_post_parameters(self, request: HttpRequest | None) -> dict[str, Any]:
         return self._cleanse_dict(super().get_post_parameters(request)) if request is not None else {}
 
-    def get_cleansed_multivaluedict(self, request, multivaluedict):
+    def get_cleansed_multivaluedict(self, request: HttpRequest, multivaluedict: QueryDict) -> QueryDict:
         return self._cleanse_dict(super().get_cleansed_multivaluedict(request, multivaluedict))
 
-    def cleanse_special_types(self, request, value):
+    def cleanse_special_types(self, request: HttpRequest | None, value: Any) -> Any:
         if isinstance(value, HttpRequest):
             # Its repr would show the full URL, query string included.
             return f"<{type(value).__name__}: {value.method} {value.path!r}>"
@@ -138,7 +142,7 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
             return self.cleanse_setting("", value)
         return value
 
-    def get_traceback_frame_variables(self, request, tb_frame):
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, Any]]:  # type: ignore[override]
         return [
             (name, self.cleansed_substitute if self.hidden_settings.search(name) else value)
             for name, value in super().get_traceback_frame_variables(request, tb_frame)
@@ -149,15 +153,15 @@ class PersonalDataExceptionReporter(ExceptionReporter):
     """Whatever still slips through by value (an exception message, a URL, a repr) is masked in
     the finished report: identity numbers, phones, query codes (PI-05)."""
 
-    def get_traceback_data(self):
+    def get_traceback_data(self) -> dict[str, Any]:
         data = super().get_traceback_data()
         if self.request is not None:
             data["request_GET_items"] = self.filter.get_cleansed_multivaluedict(self.request, self.request.GET).items()
-            data["request_insecure_uri"] = mask_secrets(self._get_raw_insecure_uri().split("?", 1)[0])
+            data["request_insecure_uri"] = mask_secrets(self._get_raw_insecure_uri().split("?", 1)[0])  # type: ignore[attr-defined]
         return data
 
-    def get_traceback_html(self):
+    def get_traceback_html(self) -> str:  # type: ignore[override]  # plain text, masked
         return mask_secrets(super().get_traceback_html())
 
-    def get_traceback_text(self):
+    def get_traceback_text(self) -> str:  # type: ignore[override]
         return mask_secrets(super().get_traceback_text())

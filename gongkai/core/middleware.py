@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 
 from gongkai.core.access import URL_ACCESS, Decision, decide
 from gongkai.core.request_context import client_ip, reset_current_ip, set_current_ip
 
 logger = logging.getLogger(__name__)
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 class RequestContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = set_current_ip(client_ip(request))
         try:
             return self.get_response(request)
@@ -32,16 +37,18 @@ class RequestContextMiddleware:
 class AccessPolicyMiddleware:
     """Applies gongkai.core.access.URL_ACCESS to every resolved view; unknown names are 404."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: list[Any], view_kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
         match = request.resolver_match
         access = URL_ACCESS.get(match.view_name) if match else None
-        request.gongkai_access = access
+        request.gongkai_access = access  # type: ignore[attr-defined]  # read back by NoStoreMiddleware
         decision = decide(request.user, access, view_kwargs)
         if decision is Decision.ALLOW:
             return None
@@ -65,10 +72,10 @@ class AccessPolicyMiddleware:
 class NoStoreMiddleware:
     """Staff pages, applicants' pages and anything a signed-in person sees are never cached (WEB-02)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         access = getattr(request, "gongkai_access", None)
         private = access is None or not access.public or access.personal or request.user.is_authenticated
@@ -90,7 +97,7 @@ def has_unsafe_text(value: str) -> bool:
     return UNSAFE_TEXT.search(value) is not None
 
 
-def is_api_request(request) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
@@ -99,16 +106,16 @@ class DropUnsafeCookiesMiddleware:
     if it had not been sent: the visitor carries on without it rather than being locked out by an
     error page until they clear their cookies. Runs before the session is read."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         for name in [n for n, v in request.COOKIES.items() if has_unsafe_text(n) or has_unsafe_text(v)]:
             del request.COOKIES[name]
         return self.get_response(request)
 
 
-def _unsafe_request(request) -> bool:
+def _unsafe_request(request: HttpRequest) -> bool:
     if UNSAFE_PATH.search(request.path):
         return True
     sources = [request.GET]
@@ -122,12 +129,12 @@ def _unsafe_request(request) -> bool:
                 return True
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         for upload in request.FILES.values():
-            if has_unsafe_text(upload.name or ""):
+            if not isinstance(upload, list) and has_unsafe_text(upload.name or ""):
                 return True
     return False
 
 
-def unsafe_input_response(request):
+def unsafe_input_response(request: HttpRequest) -> HttpResponseBase:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
@@ -144,10 +151,10 @@ class UnsafeInputMiddleware:
     database query sees it. JSON bodies are checked by the API's parser (gongkai.core.api).
     Placed after the header middlewares, so the error page carries the usual headers."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if _unsafe_request(request):
             return unsafe_input_response(request)
         return self.get_response(request)
@@ -157,10 +164,10 @@ class MethodNotAllowedMiddleware:
     """Django's require_POST and django-ninja answer a wrong method with an empty (or English)
     405: give it a Chinese page, or a Chinese JSON detail for the API. The Allow header stays."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed):
             from django.http import JsonResponse
@@ -169,7 +176,7 @@ class MethodNotAllowedMiddleware:
 
             message = _("This address does not accept that kind of request.")
             if is_api_request(request):
-                chinese = JsonResponse({"detail": message}, status=405)
+                chinese: HttpResponseBase = JsonResponse({"detail": message}, status=405)
             else:
                 chinese = render(request, "405.html", {"reason": message}, status=405)
             chinese["Allow"] = response["Allow"]

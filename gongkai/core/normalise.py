@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +46,7 @@ class AsciiIntegerField(forms.IntegerField):
 
     default_error_messages = {"invalid": gettext_lazy("Enter a whole number written with the digits 0–9.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
             value = nfkc(value)
             if value and not ASCII_INTEGER_RE.fullmatch(value.lstrip("+-")):

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from gongkai.core.calendar import due_date
@@ -39,7 +40,7 @@ def due_soon_until(today: date) -> date:
     return due_date(today, settings.DUE_SOON_WORKING_DAYS).due
 
 
-def due_soon_context(request) -> dict[str, int]:
+def due_soon_context(request: HttpRequest) -> dict[str, int]:
     """Template context processor: ``due_soon_working_days`` for the lists' and cards' labels."""
     return {"due_soon_working_days": settings.DUE_SOON_WORKING_DAYS}
 

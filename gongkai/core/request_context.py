@@ -29,9 +29,9 @@ def current_ip() -> str:
     return _current_ip.get()
 
 
-def set_current_ip(address: str) -> contextvars.Token:
+def set_current_ip(address: str) -> contextvars.Token[str]:
     return _current_ip.set(address)
 
 
-def reset_current_ip(token: contextvars.Token) -> None:
+def reset_current_ip(token: contextvars.Token[str]) -> None:
     _current_ip.reset(token)

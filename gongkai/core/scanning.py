@@ -18,6 +18,7 @@ from __future__ import annotations
 import socket
 import struct
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -42,6 +43,10 @@ class ScanResult:
 CLEAN = ScanResult(clean=True)
 
 
+class Scanner(Protocol):
+    def scan(self, data: bytes) -> ScanResult: ...
+
+
 class NoScanner:
     """Development only: every file is reported clean."""
 
@@ -61,7 +66,7 @@ class ClamdScanner:
     def _connect(self) -> socket.socket:
         if self.address.startswith("/"):
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            target: object = self.address
+            target: str | tuple[str, int] = self.address
         else:
             host, _sep, port = self.address.rpartition(":")
             sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
@@ -102,13 +107,14 @@ def parse_reply(reply: bytes) -> ScanResult:
     raise ScannerUnavailable(text[:200] or "no reply")
 
 
-def get_scanner():
+def get_scanner() -> Scanner:
     name = settings.MALWARE_SCANNER
     if name == "none":
         return NoScanner()
     if name == "clamd":
         return ClamdScanner()
-    return import_string(name)()
+    scanner: Scanner = import_string(name)()
+    return scanner
 
 
 def scan(data: bytes) -> ScanResult:

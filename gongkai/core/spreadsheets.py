@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 
-def safe_cell(value) -> str:
+def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

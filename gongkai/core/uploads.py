@@ -34,8 +34,10 @@ import uuid
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +45,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.core import crypto
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db import models
+    from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +103,9 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError(message, code=REFUSED)
 
 
-def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedFile:
+def check_upload(upload: UploadedFile[bytes], *, allowed: tuple[str, ...], max_bytes: int) -> CheckedFile:
     """Read and check one uploaded file; raise a Chinese ValidationError, storing nothing."""
-    if upload.size > max_bytes:
+    if (upload.size or 0) > max_bytes:  # a request's uploads always know their size
         raise _refuse(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -112,7 +120,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> Checked
     check_content(data, kind)
     scan_upload(data, kind)
     return CheckedFile(
-        data=data, kind=kind, original_name=safe_name(upload.name), sha256=hashlib.sha256(data).hexdigest()
+        data=data, kind=kind, original_name=safe_name(upload.name or ""), sha256=hashlib.sha256(data).hexdigest()
     )
 
 
@@ -150,7 +158,7 @@ def scan_upload(data: bytes, kind: str) -> None:
         raise _refuse(_("The virus check found malicious code in this file; it was not accepted."))
 
 
-def refusal_status(form) -> int:
+def refusal_status(form: forms.BaseForm) -> int:
     """The status for a form shown again: 503 when the scanner gave no verdict, 400 when an
     upload was refused, else 200 (an ordinary correction of the form)."""
     codes = {error.code for errors in form.errors.as_data().values() for error in errors}
@@ -190,7 +198,7 @@ def _pdf_names(text: bytes) -> set[bytes]:
     return {PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), m.group(1)) for m in PDF_NAME.finditer(text)}
 
 
-def _pdf_dictionaries(data: bytes):
+def _pdf_dictionaries(data: bytes) -> Iterator[bytes]:
     """The parts of the file that hold objects: everything outside streams, plus the inflated
     object streams (where a PDF 1.5 file may hide its dictionaries). Other streams (page
     contents, images, fonts) are skipped: their bytes are data, not objects."""
@@ -481,7 +489,7 @@ def store(checked: CheckedFile, folder: str) -> str:
 
 
 @contextlib.contextmanager
-def atomic_with_files(using: str | None = None):
+def atomic_with_files(using: str | None = None) -> Iterator[None]:
     """``transaction.atomic()`` for a block that stages files: if the block fails, the files it
     staged are removed at once (their on-commit moves are dropped with the transaction)."""
     pending: list[Path] = []
@@ -569,11 +577,11 @@ def download_response(
     content_type: str,
     filename: str,
     event: str | None,
-    actor=None,
-    obj=None,
-    agency=None,
-    details: dict | None = None,
-):
+    actor: Any = None,
+    obj: models.Model | None = None,
+    agency: Any = None,
+    details: dict[str, Any] | None = None,
+) -> HttpResponse:
     """A private file as a download: never rendered inline, never sniffed, never cached, and
     sandboxed if a browser opens it anyway (security.md FILE-02).
 
@@ -597,7 +605,7 @@ def download_response(
     return response
 
 
-def integrity_refusal(message: str):
+def integrity_refusal(message: str) -> HttpResponse:
     from django.http import HttpResponse
 
     return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")

@@ -5,6 +5,8 @@ Access to each URL is decided in gongkai.core.access before these views run.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -39,7 +41,7 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
     between_form = WorkdayBetweenForm(
         request.GET if mode == "between" and "start" in request.GET else None, auto_id="between_%s"
     )
-    context: dict = {"add_form": add_form, "between_form": between_form, "mode": mode}
+    context: dict[str, Any] = {"add_form": add_form, "between_form": between_form, "mode": mode}
     calendar = get_calendar()
     if add_form.is_bound and add_form.is_valid():
         result = due_date(add_form.cleaned_data["start"], add_form.cleaned_data["working_days"])
@@ -119,7 +121,10 @@ def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def audit_list(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
-    agency = request.user.agency
+    # The access policy lets in only a signed-in audit administrator, who has an agency; core
+    # names no accounts type (it imports no other app), so the user is Any here.
+    user: Any = request.user
+    agency = user.agency
     if agency.parent_id is not None:
         # An agency's audit administrator reads that agency's trail; the district's reads all.
         events = events.filter(agency_id=agency.pk)

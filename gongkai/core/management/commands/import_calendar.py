@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
-from gongkai.core.calendar import ArrangementError, parse_arrangement, save_calendar_year
+from gongkai.core.calendar import Arrangement, ArrangementError, parse_arrangement, save_calendar_year
 from gongkai.core.models import CalendarYear
 
 
-def load_arrangements(entries: list[dict]):
-    arrangements, errors = [], []
+def load_arrangements(entries: list[dict[str, Any]]) -> tuple[list[Arrangement], list[str]]:
+    arrangements: list[Arrangement] = []
+    errors: list[str] = []
     for entry in entries:
         try:
             arrangements.append(
@@ -44,11 +46,11 @@ def load_arrangements(entries: list[dict]):
 class Command(BaseCommand):
     help = "Import holiday arrangements (statutory holidays and make-up workdays) from JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--replace", action="store_true", help="replace years already loaded")
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args: Any, file: str, replace: bool, **options: Any) -> None:
         translation.activate(settings.LANGUAGE_CODE)
         try:
             entries = json.loads(Path(file).read_text(encoding="utf-8"))

@@ -2,9 +2,10 @@
 the row counts, SQLite's integrity check, the audit chain and every stored file (REL-05)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +16,11 @@ from gongkai.core.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = "Restore a backup made by `manage.py backup` and verify it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("backup", help="the backup file")
         parser.add_argument("--force", action="store_true", help="replace a database and files that are not empty")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = restore_backup(Path(options["backup"]), force=options["force"])
         except BackupError as exc:

@@ -1,6 +1,8 @@
 """Re-encrypt personal data under the current key (docs/decisions/0022; security.md PI-03)."""
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from gongkai.core import crypto
 from gongkai.core.audit import record_event
@@ -14,10 +16,10 @@ class Command(BaseCommand):
         "until it reports 0, then remove the old key."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, batch_size: int, **options):
+    def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         key_id, alg = crypto.key_ring().current, crypto.current_alg()
         result = rotate_all(batch_size=batch_size)
         if result.rows or result.files:

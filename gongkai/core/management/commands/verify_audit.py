@@ -1,6 +1,8 @@
 """Recompute the audit hash chain and compare it with the exported heads; exit 1 naming the first
 row that was altered or removed (security.md AUD-02)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.core.audit import verify_chain
@@ -11,7 +13,7 @@ from gongkai.core.models import AuditCheckpoint, AuditEvent
 class Command(BaseCommand):
     help = "Verify the audit trail's hash chain, its exported heads and its archives (tamper evidence)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         head = current_head()
         if head is None:
             self.stdout.write("audit head: no rows yet")

@@ -1,5 +1,7 @@
 """Check every stored private file against the hash its row recorded (security.md FILE-04)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -10,7 +12,7 @@ from gongkai.core.uploads import read_verified, stored_path
 class Command(BaseCommand):
     help = "Verify every stored private file against its recorded SHA-256; exit 1 listing the bad ones."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         bad, total = [], 0
         for folder, name, sha256 in stored_files():
             total += 1

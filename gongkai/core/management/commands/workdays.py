@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def parse_count(value: str) -> int:
 class Command(BaseCommand):
     help = "Working-day arithmetic on the official holiday calendar (add, between, info)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="the date N working days after START")
         add.add_argument("start")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         info = sub.add_parser("info", help="workday, weekend, holiday or makeup-workday")
         info.add_argument("day")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(settings.LANGUAGE_CODE)
         action = options["action"]
         if action == "add":
@@ -65,12 +66,12 @@ class Command(BaseCommand):
             line = result.due.isoformat() + (" provisional" if result.provisional else "")
         elif action == "between":
             try:
-                result = workdays_between(parse_date(options["start"]), parse_date(options["end"]), get_calendar())
+                count = workdays_between(parse_date(options["start"]), parse_date(options["end"]), get_calendar())
             except WorkdayRangeError:
                 raise CommandError(_("The date is outside the range that can be calculated.")) from None
             except WorkdayError:
                 raise CommandError(_("The end date is before the start date.")) from None
-            line = str(result.working_days) + (" provisional" if result.provisional else "")
+            line = str(count.working_days) + (" provisional" if count.provisional else "")
         else:
             day = parse_date(options["day"])
             calendar = get_calendar()
