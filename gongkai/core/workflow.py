@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -212,7 +212,10 @@ class Workflow(Generic[M]):
 
     def lock(self, obj: M) -> M:
         """The object's row, locked until the transaction ends, freshly read."""
-        queryset = self.model._default_manager.select_for_update()
+        # Lock the object's own row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # an outer join (a select_related of a nullable foreign key, e.g. the assigned office).
+        of = ("self",) if self.select_related and connection.features.has_select_for_update_of else ()
+        queryset = self.model._default_manager.select_for_update(of=of)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset.get(pk=obj.pk)
