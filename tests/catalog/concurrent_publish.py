@@ -19,31 +19,28 @@ def main() -> None:
 
     from gongkai.accounts.models import Agency, User
     from gongkai.catalog import services
-    from gongkai.catalog.choices import Category, Channel
-    from gongkai.catalog.models import Entry, Revision
+    from gongkai.catalog.choices import Classification, Step
+    from gongkai.catalog.models import Entry
+    from tests.catalog.conftest import content
 
     command, argument = sys.argv[1], sys.argv[2]
-    if command == "setup":
+    if command == "setup":  # each entry drafted and taken through the chain by the services
         agency = Agency.objects.get(slug="maoshe")
         clerk = User.objects.get(username="maoshe.clerk")
         office = clerk.role_assignments.get(role="clerk").office
         ids = []
         for i in range(int(argument)):
-            entry = Entry.objects.create(
-                agency=agency,
-                office=office,
-                status="ready",
-                revision=1,
-                title=f"并发发布测试 {i}",
-                formed_on=timezone.localdate(),
-                attribute="proactive",
-                category=Category.HOMESTEAD,
-                channels=[Channel.WEBSITE],
-                summary="并发发布。",
-                created_by=clerk,
-            )
-            data = services.snapshot(entry)
-            Revision.objects.create(entry=entry, number=1, snapshot=data, sha256=services._hash(data), created_by=clerk)
+            values = content(title=f"并发发布测试 {i}", summary="并发发布。", formed_on=timezone.localdate())
+            entry = services.save_draft(actor=clerk, agency=agency, office=office, values=values)
+            entry = services.submit(entry, actor=clerk)
+            while entry.status != "ready":
+                step = services.STEP_OF_STATUS[entry.status]
+                people = agency.staff.filter(role_assignments__role__in=services.ROLES_OF_STEP[step], is_active=True)
+                if step == Step.OFFICE:
+                    people = people.filter(role_assignments__office=office)
+                data = {"classification": Classification.NOT_SECRET} if step == Step.OFFICE else {}
+                actor = people.exclude(pk=clerk.pk).first()
+                entry = services.approve(entry, actor=actor, step=step, comment="同意。", **data)
             ids.append(str(entry.pk))
         print(",".join(ids))
     else:

@@ -93,6 +93,18 @@ STEPS = [
 ]
 
 
+def approve_until(cast, entry: Entry, until: str = Step.DISCLOSURE) -> Entry:
+    """Approve every step the entry waits for, up to and including ``until``."""
+    for step, who, data in STEPS:
+        entry.refresh_from_db()
+        if services.STEP_OF_STATUS.get(entry.status) == step:
+            entry = services.approve(entry, actor=getattr(cast, who), step=step, comment="同意。", **data)
+        if step == until:
+            break
+    entry.refresh_from_db()
+    return entry
+
+
 @pytest.fixture
 def advance(cast):
     """Submit (if a draft) and approve every step up to and including ``until``."""
@@ -101,14 +113,7 @@ def advance(cast):
         entry.refresh_from_db()
         if entry.status == "draft":
             entry = services.submit(entry, actor=cast.clerk)
-        for step, who, data in STEPS:
-            entry.refresh_from_db()
-            if services.STEP_OF_STATUS.get(entry.status) == step:
-                entry = services.approve(entry, actor=getattr(cast, who), step=step, comment="同意。", **data)
-            if step == until:
-                break
-        entry.refresh_from_db()
-        return entry
+        return approve_until(cast, entry, until)
 
     return run
 

@@ -100,6 +100,13 @@ def _through_the_chain(agency, entry: Entry, clerk) -> Entry:
         return services.publish(entry, actor=person(Role.WEB_ADMINISTRATOR))
 
 
+def publish_draft(entry: Entry) -> Entry:
+    """A draft made by ``make_entry`` (with what a test added to it), through the review chain
+    and published today."""
+    clerk = entry.agency.staff.filter(role_assignments__role=Role.CLERK).first()
+    return _through_the_chain(entry.agency, entry, clerk)
+
+
 def make_entry_attachment(entry, data: bytes = PDF, name: str = "附件.pdf", kind: str = "pdf") -> EntryAttachment:
     checked = CheckedFile(data=data, kind=kind, original_name=name, sha256=hashlib.sha256(data).hexdigest())
     with TestCase.captureOnCommitCallbacks(execute=True):  # the staged file is moved into place on commit

@@ -250,7 +250,7 @@ def test_an_expired_secret_needs_an_explicit_re_review(cast, draft):
         comment="原为秘密级，已过保密期限",
         classification=Classification.EXPIRED_SECRET,
     )
-    with pytest.raises(ValidationError, match="G8"):
+    with pytest.raises(ValidationError, match="已过保密期限"):
         services.approve(entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="同意")
     entry = services.approve(
         entry, actor=cast.secrecy, step=Step.CONFIDENTIALITY, comment="已复核解密", declassification_checked=True

@@ -111,8 +111,8 @@ def test_the_form_shows_chinese_errors_and_saves_nothing(client, cast):
     assert Entry.objects.count() == 0
     response = client.post(reverse("catalog:staff-create", args=["maoshe"]), form_data(attribute="withheld"))
     page = response.content.decode()
-    assert "不予主动公开的信息须注明依据（D1）" in page
-    assert "请用一句话说明不予主动公开的理由（D1）" in page
+    assert "不予主动公开的信息须注明依据。" in page
+    assert "请用一句话说明不予主动公开的理由。" in page
     assert Entry.objects.count() == 0
 
 
