@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.choices import ADMIN_ROLES, BUSINESS_ROLES, DISTRICT_ONLY_ROLES, OFFICE_ROLES, Role
 from gongkai.accounts.models import Agency, Office, RoleAssignment, RoleGrantRequest, User
+from gongkai.accounts.permissions import visible_role_requests
 from gongkai.accounts.validators import validate_not_reserved_username
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
@@ -266,18 +267,6 @@ def may_decide(user: User, request: RoleGrantRequest) -> bool:
         and user.pk not in (request.requested_by_id, request.user_id)
         and eligible_approvers(request).filter(pk=user.pk).exists()
     )
-
-
-def visible_role_requests(user: User):
-    """Requests a person may see: their own agency's (security administrators and principal
-    leaders), and, for the district's, every agency of the district."""
-    roles = user_roles(user)
-    if not roles & {Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER} or not user.agency_id:
-        return RoleGrantRequest.objects.none()
-    queryset = RoleGrantRequest.objects.select_related("agency", "user", "requested_by", "decided_by")
-    if user.agency is not None and user.agency.parent_id is None:  # agency_id is set (checked above)
-        return queryset.filter(Q(agency_id=user.agency_id) | Q(agency__parent_id=user.agency_id))
-    return queryset.filter(agency_id=user.agency_id)
 
 
 def requests_awaiting(user: User) -> list[RoleGrantRequest]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts import two_factor
 from gongkai.accounts.forms import AgencySecurityForm, OTPCodeForm, OTPConfirmForm
-from gongkai.accounts.models import Agency, User
+from gongkai.accounts.permissions import get_agency_for_user, get_staff_member_for_user
 from gongkai.accounts.requests import StaffRequest
 
 
@@ -120,8 +120,8 @@ def recovery_codes(request: StaffRequest) -> HttpResponse:
 
 @require_POST
 def user_otp_reset(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
-    agency = get_object_or_404(Agency, slug=agency_slug)
-    member = get_object_or_404(User, pk=pk, agency=agency)
+    agency = get_agency_for_user(request.user, agency_slug)
+    member = get_staff_member_for_user(request.user, agency, pk)
     two_factor.reset_two_factor(actor=request.user, user=member)
     messages.success(
         request,
@@ -133,7 +133,7 @@ def user_otp_reset(request: StaffRequest, agency_slug: str, pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def agency_security(request: StaffRequest, agency_slug: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, slug=agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     initial = {
         "require_two_factor_for_all": agency.require_two_factor_for_all,
         "allowed_networks": agency.allowed_networks,

@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +25,13 @@ from gongkai.accounts.forms import (
     StaffCreateForm,
     StaffEditForm,
 )
-from gongkai.accounts.models import Agency, RoleGrantRequest, User
+from gongkai.accounts.models import Agency, RoleGrantRequest
+from gongkai.accounts.permissions import (
+    get_agency_for_user,
+    get_role_request_for_user,
+    get_staff_member_for_user,
+    visible_role_requests,
+)
 from gongkai.accounts.services import (
     AGENCY_CONTACT_FIELDS,
     approve_role_request,
@@ -35,7 +41,6 @@ from gongkai.accounts.services import (
     set_user_active,
     set_user_roles,
     update_agency_contact,
-    visible_role_requests,
 )
 from gongkai.core.access import user_roles
 from gongkai.core.calendar import missing_next_year
@@ -97,13 +102,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agency(slug: str) -> Agency:
-    return get_object_or_404(Agency, slug=slug)
-
-
 @require_http_methods(["GET"])
 def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     staff = agency.staff.prefetch_related("role_assignments__office").order_by("-is_active", "username")
     pending = set(
         RoleGrantRequest.objects.filter(agency=agency, status=RoleGrantRequest.Status.PENDING).values_list(
@@ -115,7 +116,7 @@ def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     form = StaffCreateForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -137,14 +138,10 @@ def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"agency": agency, "form": form, "creating": True})
 
 
-def _staff_member(agency: Agency, pk: int) -> User:
-    return get_object_or_404(User, pk=pk, agency=agency)
-
-
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
-    agency = _agency(agency_slug)
-    member = _staff_member(agency, pk)
+    agency = get_agency_for_user(request.user, agency_slug)
+    member = get_staff_member_for_user(request.user, agency, pk)
     assignments = list(member.role_assignments.select_related("office"))
     office = next((a.office for a in assignments if a.role in OFFICE_ROLES and a.office), None)
     initial = {
@@ -190,8 +187,9 @@ def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
 
 
 def _set_active(request: HttpRequest, agency_slug: str, pk: int, *, active: bool) -> HttpResponse:
-    agency = _agency(agency_slug)
-    member = set_user_active(actor=request.user, user=_staff_member(agency, pk), active=active)
+    agency = get_agency_for_user(request.user, agency_slug)
+    member = get_staff_member_for_user(request.user, agency, pk)
+    member = set_user_active(actor=request.user, user=member, active=active)
     message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
     messages.success(request, message % {"name": member.username})
     return redirect("accounts:user-list", agency_slug=agency.slug)
@@ -209,7 +207,7 @@ def user_activate(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+    agency = get_agency_for_user(request.user, agency_slug)
     form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
     if request.method == "POST" and form.is_valid():
         update_agency_contact(
@@ -236,7 +234,7 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    role_request = get_object_or_404(visible_role_requests(request.user), pk=pk)
+    role_request = get_role_request_for_user(request.user, pk)
     form = RoleRequestDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject."))
