@@ -65,6 +65,22 @@ class Agency(models.Model):
     acceptance_phone = models.CharField(_("application acceptance phone"), max_length=40)
     supervision_phone = models.CharField(_("supervision and complaints phone"), max_length=40)
     website = models.URLField(_("website"), blank=True)
+    # Named in every reply's remedies (行政复议法 arts. 20, 23, 24; 行政诉讼法 arts. 45, 46). Empty
+    # organ: the parent agency (the district government reviews its townships and departments,
+    # art. 24(一)(二)). Empty court: "the people's court", where Zhejiang's designated courts for
+    # administrative cases are not configured.
+    reconsideration_organ = models.CharField(
+        _("administrative reconsideration organ"),
+        max_length=100,
+        blank=True,
+        help_text=_("Named in every reply. Leave empty for the district government."),
+    )
+    competent_court = models.CharField(
+        _("court for administrative cases"),
+        max_length=100,
+        blank=True,
+        help_text=_("Optional: the court designated for administrative cases against this agency."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Set by the agency's security administrator (security.md AUTH-04): a second factor for every
     # staff member (administrators and leaders always need one), and the networks staff pages

@@ -514,6 +514,9 @@ AGENCY_CONTACT_FIELDS = (
     "acceptance_phone",
     "supervision_phone",
     "website",
+    # Named in the remedies of every reply (行政复议法 art. 24; issue 10).
+    "reconsideration_organ",
+    "competent_court",
     # The catalog's index numbers (issue 3): provinces change the format, so it is a setting.
     "index_prefix",
     "index_template",

@@ -7,9 +7,11 @@ are separated by a blank line. PLACEHOLDERS lists every field a template may use
 
 from __future__ import annotations
 
+import string
+
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications.choices import NoticeKind
+from gongkai.applications.choices import NoticeKind, Outcome
 
 PLACEHOLDERS = {
     "applicant_name": _("Applicant's name"),
@@ -34,10 +36,89 @@ PLACEHOLDERS = {
     "served_on": _("Date of the notice"),
 }
 
-REMEDIES = (
-    "如对本答复不服，可以自收到本答复之日起六十日内向${reconsideration_body}申请行政复议，"
-    "或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"
+TIAOLI = "《中华人民共和国政府信息公开条例》"
+
+# The ground of each reply that does not give the information, as the applicant reads it: what
+# the information is, the article, what follows (条例 arts. 14–16, 30, 35, 36, 38, 39). Never
+# the annual report's row code. It fills ``${outcome}``.
+GROUNDS: dict[str, str] = {
+    Outcome.WITHHELD_STATE_SECRET: (
+        f"您申请公开的信息属于依法确定为国家秘密的政府信息，根据{TIAOLI}第十四条的规定，不予公开"
+    ),
+    Outcome.WITHHELD_LAW_FORBIDS: (
+        f"您申请公开的信息属于法律、行政法规禁止公开的政府信息，根据{TIAOLI}第十四条的规定，不予公开"
+    ),
+    Outcome.WITHHELD_SECURITY: (
+        f"您申请公开的信息公开后可能危及国家安全、公共安全、经济安全、社会稳定，根据{TIAOLI}第十四条的规定，不予公开"
+    ),
+    Outcome.WITHHELD_THIRD_PARTY: (
+        f"您申请公开的信息涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据{TIAOLI}第十五条的规定，不予公开"
+    ),
+    Outcome.WITHHELD_INTERNAL: (
+        f"您申请公开的信息属于行政机关的内部事务信息，根据{TIAOLI}第十六条第一款的规定，不予公开"
+    ),
+    Outcome.WITHHELD_PROCESS: (
+        f"您申请公开的信息属于行政机关在履行行政管理职能过程中形成的过程性信息，根据{TIAOLI}第十六条第二款的规定，不予公开"
+    ),
+    Outcome.WITHHELD_ENFORCEMENT_FILE: (
+        f"您申请公开的信息属于行政执法案卷信息，根据{TIAOLI}第十六条第二款的规定，不予公开"
+    ),
+    Outcome.WITHHELD_INQUIRY: (
+        f"您申请获取的信息属于行政查询事项，有关法律、行政法规对信息的获取有特别规定，根据{TIAOLI}"
+        "第三十六条第七项的规定，请您依照有关法律、行政法规的规定办理"
+    ),
+    Outcome.UNAVAILABLE_NOT_HELD: (
+        f"经检索，本机关未制作、获取您申请公开的政府信息，该政府信息不存在，根据{TIAOLI}第三十六条第四项的规定告知您"
+    ),
+    Outcome.UNAVAILABLE_NEEDS_PRODUCTION: (
+        f"您申请的信息需要本机关对现有政府信息进行加工、分析才能形成，根据{TIAOLI}第三十八条的规定，不予提供"
+    ),
+    Outcome.UNAVAILABLE_STILL_UNCLEAR: (
+        f"您的申请经补正后内容仍不明确，本机关无法确定您所需的政府信息，根据{TIAOLI}第三十条的规定，无法向您提供"
+    ),
+    Outcome.NOT_PROCESSED_PETITION: (
+        f"您以政府信息公开申请的形式进行信访、投诉、举报等活动，根据{TIAOLI}第三十九条第一款的规定，"
+        "本机关不作为政府信息公开申请处理，您可以通过信访、投诉、举报等相应渠道提出"
+    ),
+    Outcome.NOT_PROCESSED_REPEAT: f"您的申请属于重复申请，根据{TIAOLI}第三十六条第六项的规定，本机关不予重复处理",
+    Outcome.NOT_PROCESSED_PUBLICATION: (
+        f"您申请获取的是政府公报、报刊、书籍等公开出版物，根据{TIAOLI}第三十九条第二款的规定，请您通过公开发行渠道获取"
+    ),
+    Outcome.NOT_PROCESSED_EXCESSIVE: (
+        f"您申请公开政府信息的数量、频次明显超过合理范围，本机关认为您说明的理由不合理，根据{TIAOLI}第三十五条的规定，不予处理"
+    ),
+    Outcome.NOT_PROCESSED_CONFIRMATION: (
+        f"您的申请是要求本机关确认或者重新出具您已获取的信息，不属于{TIAOLI}所规定的政府信息公开申请，本机关不予处理"
+    ),
+}
+
+# Remedies (救济途径). A reply that does not give what was asked, wholly or partly, sends the
+# applicant to reconsideration first: 行政复议法 (2023) art. 23 ¶1(四) "申请政府信息公开，行政机关不予
+# 公开" — 60 days to apply (art. 20), then a lawsuit within 15 days of the decision (行政诉讼法 art.
+# 45). We apply it to every reply that withholds, cannot provide or does not process (not only
+# art. 36(三)): telling an applicant "reconsideration first" never closes a remedy, since the
+# lawsuit follows it, while "sue within six months" where art. 23 applies ends in a dismissed
+# suit (docs/decisions/0027-remedies.md). Every other reply keeps the choice: 60 days
+# reconsideration or six months lawsuit (行政诉讼法 art. 46).
+RECONSIDERATION_FIRST = frozenset({Outcome.PARTLY_DISCLOSED, *GROUNDS})
+
+REMEDIES_FIRST = (
+    "如对本答复不服，可以自收到本答复之日起六十日内向${organ}申请行政复议；"
+    "根据《中华人民共和国行政复议法》第二十三条第一款第四项的规定，应当先申请行政复议。"
+    "对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内${court}提起行政诉讼。"
 )
+REMEDIES_EITHER = (
+    "如对本答复不服，可以自收到本答复之日起六十日内向${organ}申请行政复议，"
+    "或者自收到本答复之日起六个月内${court}提起行政诉讼。"
+)
+
+
+def remedies(outcome: str, *, organ: str, court: str) -> str:
+    """The remedies paragraph of a reply with ``outcome``; ``court`` empty: the people's court."""
+    wording = REMEDIES_FIRST if outcome in RECONSIDERATION_FIRST else REMEDIES_EITHER
+    where = f"向{court}" if court else "依法向人民法院"
+    return string.Template(wording).substitute(organ=organ, court=where)
+
 
 DEFAULTS: dict[str, tuple[str, str]] = {
     NoticeKind.RECEIPT: (
@@ -99,12 +180,12 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     NoticeKind.REPLY_NOT_HELD: (
         "政府信息公开申请答复书",
         "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}），所申请信息为：${info_title}。"
-        "根据《中华人民共和国政府信息公开条例》第三十六条第四项、第五项的规定，答复如下：\n\n${reasons}\n\n${remedies}",
+        "答复如下：\n\n${outcome}。${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_CANNOT_PROVIDE: (
         "政府信息公开申请答复书",
         "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}），所申请信息为：${info_title}。"
-        "经审查，本机关无法向您提供该信息（${outcome}），理由如下：\n\n${reasons}\n\n${remedies}",
+        "经审查，${outcome}。${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_REPEAT: (
         "政府信息公开申请答复书",
@@ -113,8 +194,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     NoticeKind.REPLY_NOT_PROCESSED: (
         "政府信息公开申请答复书",
-        "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}）。经审查，本机关对该申请不予处理"
-        "（${outcome}），理由如下：\n\n${reasons}\n\n${remedies}",
+        "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}）。经审查，${outcome}。"
+        "${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_OTHER: (
         "政府信息公开申请答复书",

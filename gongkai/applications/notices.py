@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Status
 from gongkai.applications.clock import Kind
 from gongkai.applications.models import Application, Notice, NoticeTemplate
-from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS, REMEDIES
+from gongkai.applications.notice_templates import DEFAULTS, GROUNDS, PLACEHOLDERS, remedies
 from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
@@ -69,7 +69,9 @@ def unknown_placeholders(body: str) -> list[str]:
 
 def _context(application: Application, *, note: str, served_on: date) -> dict[str, str]:
     agency = application.agency
-    reviewer = agency.parent.name if agency.parent_id else _("the people's government at the next level up")
+    # 行政复议法 art. 24: the district government reviews its townships and departments.
+    parent = agency.parent.name if agency.parent is not None else _("the people's government at the next level up")
+    organ = agency.reconsideration_organ or parent
     context = {
         "applicant_name": application.applicant_name,
         "number": application.number,
@@ -82,8 +84,8 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
         "due_on": _cn(application.due_on) if application.due_on else "",
         "note": note,
         "reasons": application.outcome_reason,
-        "outcome": str(application.get_outcome_display()).split(" ", 1)[-1] if application.outcome else "",
-        "remedies": string.Template(REMEDIES).safe_substitute(reconsideration_body=reviewer),
+        "outcome": GROUNDS.get(application.outcome, ""),
+        "remedies": remedies(application.outcome, organ=str(organ), court=agency.competent_court),
         "served_on": _cn(served_on),
     }
     correction = _last(application, Kind.CORRECTION_REQUESTED)

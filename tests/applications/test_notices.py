@@ -4,6 +4,7 @@ embeds its Chinese font and a DOCX that Word/LibreOffice open; frozen with their
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -16,6 +17,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from gongkai.accounts.choices import Role
+from gongkai.applications.choices import CLOCK_OUTCOMES, REPLY_KIND_BY_OUTCOME, Outcome
 from gongkai.applications.models import Notice
 from gongkai.applications.notices import notice_path
 from gongkai.applications.services import record_clock_event
@@ -103,24 +105,80 @@ def test_correction_notice_carries_the_ledgers_facts_in_pdf_and_docx(officer, wo
     assert AuditEvent.objects.filter(event="applications.notice.served").exists()
 
 
-@time_machine.travel("2026-10-20 10:00 +0800")
-def test_a_refusal_reply_states_ground_reasons_and_remedies(officer, world, application):
-    reason = "所申请信息属于人事管理类内部事务信息，依据条例第十六条第一款不予公开。"
+# Every reply outcome: the letter's article and ground as the applicant reads it, and the
+# remedies — reconsideration first for anything not given (行政复议法 art. 23 ¶1(四), then 15 days
+# to sue, 行政诉讼法 art. 45), the choice of 60 days or six months otherwise (art. 46).
+REPLIES = [
+    (Outcome.DISCLOSED, ["第三十六条第一项、第二项"], "either"),
+    (Outcome.PARTLY_DISCLOSED, ["第三十七条"], "first"),
+    (Outcome.WITHHELD_STATE_SECRET, ["第三十六条第三项", "国家秘密", "第十四条"], "first"),
+    (Outcome.WITHHELD_LAW_FORBIDS, ["第三十六条第三项", "法律、行政法规禁止公开", "第十四条"], "first"),
+    (Outcome.WITHHELD_SECURITY, ["第三十六条第三项", "社会稳定", "第十四条"], "first"),
+    (Outcome.WITHHELD_THIRD_PARTY, ["第三十六条第三项", "第三方合法权益", "第十五条"], "first"),
+    (Outcome.WITHHELD_INTERNAL, ["第三十六条第三项", "内部事务信息", "第十六条第一款"], "first"),
+    (Outcome.WITHHELD_PROCESS, ["第三十六条第三项", "过程性信息", "第十六条第二款"], "first"),
+    (Outcome.WITHHELD_ENFORCEMENT_FILE, ["第三十六条第三项", "行政执法案卷信息", "第十六条第二款"], "first"),
+    (Outcome.WITHHELD_INQUIRY, ["行政查询事项", "第三十六条第七项"], "first"),
+    (Outcome.UNAVAILABLE_NOT_HELD, ["经检索", "不存在", "第三十六条第四项"], "first"),
+    (Outcome.UNAVAILABLE_NEEDS_PRODUCTION, ["加工、分析", "第三十八条"], "first"),
+    (Outcome.UNAVAILABLE_STILL_UNCLEAR, ["经补正后内容仍不明确", "第三十条"], "first"),
+    (Outcome.NOT_PROCESSED_PETITION, ["信访、投诉、举报", "第三十九条第一款"], "first"),
+    (Outcome.NOT_PROCESSED_REPEAT, ["重复申请", "第三十六条第六项"], "first"),
+    (Outcome.NOT_PROCESSED_PUBLICATION, ["公开出版物", "第三十九条第二款"], "first"),
+    (Outcome.NOT_PROCESSED_EXCESSIVE, ["明显超过合理范围", "第三十五条"], "first"),
+    (Outcome.NOT_PROCESSED_CONFIRMATION, ["确认或者重新出具"], "first"),
+    (Outcome.OTHER, [], "either"),
+]
+FIRST = (
+    "六十日内向台州市黄岩区人民政府申请行政复议；根据《中华人民共和国行政复议法》第二十三条第一款第四项的规定，"
+    "应当先申请行政复议。对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内"
+)
+EITHER = "六十日内向台州市黄岩区人民政府申请行政复议，或者自收到本答复之日起六个月内"
+
+
+def test_every_reply_outcome_is_in_the_table():
+    assert {o for o, _words, _remedy in REPLIES} == set(Outcome) - CLOCK_OUTCOMES
+
+
+def reply(application, world, outcome, reason="所申请信息经本机关审查，理由如前所述。"):
     officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
     leader = world.person(world.township, Role.LEADER_IN_CHARGE)
     day = date(2026, 10, 20)
-    record_clock_event(
-        application, actor=officer_user, kind="draft_submitted", on=day, outcome="withheld_internal", reason=reason
-    )
+    record_clock_event(application, actor=officer_user, kind="draft_submitted", on=day, outcome=outcome, reason=reason)
     record_clock_event(application, actor=leader, kind="draft_signed", on=day)
     record_clock_event(application, actor=officer_user, kind="replied", on=day, data={"served_by": "email"})
-    assert serve(officer, application, "reply_withheld", served_on="2026-10-20").status_code == 302
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+@pytest.mark.parametrize(("outcome", "words", "remedy"), REPLIES)
+def test_each_reply_states_its_article_its_ground_and_the_right_remedy(
+    officer, world, application, outcome, words, remedy
+):
+    reason = "所申请信息经本机关审查，理由如前所述。"
+    reply(application, world, outcome, reason)
+    assert serve(officer, application, REPLY_KIND_BY_OUTCOME[outcome], served_on="2026-10-20").status_code == 302
+    notice = Notice.objects.get()
+    text, _fonts = pdf_text_and_fonts(notice_path(notice.pdf_name).read_bytes())
+    text = "".join(text.split())  # the PDF breaks lines anywhere
+    for word in [*words, reason]:
+        assert word in text, word
+    assert (FIRST if remedy == "first" else EITHER) in text
+    assert (EITHER if remedy == "first" else FIRST) not in text
+    assert not re.search(r"（[一二三四五六]）\d", text)  # never the annual report's row code
+    assert "${" not in notice.text
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_the_configured_organ_and_court_are_named(officer, world, application):
+    agency = world.township
+    agency.reconsideration_organ = "台州市黄岩区人民政府（区司法局承办）"
+    agency.competent_court = "台州市椒江区人民法院"
+    agency.save(update_fields=["reconsideration_organ", "competent_court"])
+    reply(application, world, Outcome.WITHHELD_INTERNAL)
+    serve(officer, application, "reply_withheld", served_on="2026-10-20")
     text = Notice.objects.get().text
-    assert "第三十六条第三项" in text
-    assert "属于三类内部事务信息" in text
-    assert reason in text
-    assert "六十日内向台州市黄岩区人民政府申请行政复议" in text
-    assert "六个月内" in text
+    assert "六十日内向台州市黄岩区人民政府（区司法局承办）申请行政复议" in text
+    assert "十五日内向台州市椒江区人民法院提起行政诉讼" in text
 
 
 def test_a_notice_that_does_not_fit_the_ledger_is_refused(officer, application):
