@@ -27,6 +27,7 @@ from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
+from gongkai.core.calendar import get_calendar
 from gongkai.core.letters import Letter, render_docx, render_pdf
 from gongkai.core.sequences import next_in_sequence
 from gongkai.core.workflow import TransitionError
@@ -81,7 +82,7 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
         "disclosure_office": agency.disclosure_office_name,
         "office_address": agency.address,
         "office_phone": agency.phone,
-        "due_on": _cn(application.due_on) if application.due_on else "",
+        "due_on": _deadline(application.due_on) if application.due_on else "",
         "note": note,
         "reasons": application.outcome_reason,
         "outcome": GROUNDS.get(application.outcome, ""),
@@ -90,7 +91,7 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
     }
     correction = _last(application, Kind.CORRECTION_REQUESTED)
     if correction:
-        context["period_end"] = _cn(date.fromisoformat(correction.data["period_end"]))
+        context["period_end"] = _deadline(date.fromisoformat(correction.data["period_end"]))
         context["note"] = note or correction.note
     extension = _last(application, Kind.EXTENSION_APPROVED)
     if extension:
@@ -101,19 +102,25 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
         from gongkai.applications.clock import CONSULTATION_WORKING_DAYS
         from gongkai.core.calendar import due_date
 
-        context["third_party_deadline"] = _cn(due_date(consultation.on, CONSULTATION_WORKING_DAYS).due)
+        context["third_party_deadline"] = _deadline(due_date(consultation.on, CONSULTATION_WORKING_DAYS).due)
         context["note"] = note or consultation.note
     fee = _last(application, Kind.FEE_NOTICE_SERVED)
     if fee:
         context["fee_amount"] = str(fee.data.get("amount", ""))
         context["fee_basis"] = fee.data.get("basis", "")
         if application.suspended_until:
-            context["payment_deadline"] = _cn(application.suspended_until)
+            context["payment_deadline"] = _deadline(application.suspended_until)
     return context
 
 
 def _cn(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _deadline(day: date) -> str:
+    """A computed deadline in a letter: marked （暂定） when it falls in a year whose holiday
+    arrangement is not imported (the date may still move when it is)."""
+    return _cn(day) + ("（暂定）" if get_calendar().is_provisional(day) else "")
 
 
 def _write(data: bytes, suffix: str) -> tuple[str, str]:

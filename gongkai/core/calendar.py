@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import record_event
+from gongkai.core.holiday_estimates import estimated_years
 from gongkai.core.mail import send_once
 from gongkai.core.models import CalendarDay, CalendarDayKind, CalendarYear
 from gongkai.core.workdays import ONE_DAY, WorkdayCalendar, WorkdayResult, add_workdays
@@ -32,17 +33,25 @@ from gongkai.core.workdays import ONE_DAY, WorkdayCalendar, WorkdayResult, add_w
 _cache: dict[str, object] = {"key": None, "calendar": None}
 
 
+# The years estimated when not loaded (holiday_estimates): from the first year the platform may
+# hold records of to a few years ahead of today (every legal period ends within that).
+ESTIMATE_FROM_YEAR, ESTIMATE_YEARS_AHEAD = 2008, 5
+
+
 def get_calendar() -> WorkdayCalendar:
-    """The calendar as stored now. One small query checks whether the cached copy is current."""
+    """The calendar as stored now, with the years around today that are not loaded estimated
+    (still provisional). One small query checks whether the cached copy is current."""
     stamp = CalendarYear.objects.aggregate(n=Count("id"), at=Max("updated_at"), days=Count("days"))
-    key = (stamp["n"], stamp["at"], stamp["days"])
+    this_year = timezone.localdate().year
+    key = (stamp["n"], stamp["at"], stamp["days"], this_year)
     if _cache["key"] != key:
         rows = CalendarDay.objects.values_list("date", "kind", "name")
-        _cache["calendar"] = WorkdayCalendar.build(
-            holidays={d: name for d, kind, name in rows if kind == CalendarDayKind.HOLIDAY},
-            makeup_workdays=[d for d, kind, _name in rows if kind == CalendarDayKind.MAKEUP_WORKDAY],
-            loaded_years=CalendarYear.objects.values_list("year", flat=True),
-        )
+        loaded = set(CalendarYear.objects.values_list("year", flat=True))
+        around = range(ESTIMATE_FROM_YEAR, this_year + ESTIMATE_YEARS_AHEAD + 1)
+        holidays, makeup = estimated_years(y for y in around if y not in loaded)
+        holidays.update({d: name for d, kind, name in rows if kind == CalendarDayKind.HOLIDAY})
+        makeup |= {d for d, kind, _name in rows if kind == CalendarDayKind.MAKEUP_WORKDAY}
+        _cache["calendar"] = WorkdayCalendar.build(holidays=holidays, makeup_workdays=makeup, loaded_years=loaded)
         _cache["key"] = key
     return _cache["calendar"]  # type: ignore[return-value]
 

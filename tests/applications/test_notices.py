@@ -264,3 +264,16 @@ def test_notice_numbers_come_from_the_applications_counter(officer, world, appli
     # then each application's series continues from its own counter
     numbers = list(Notice.objects.order_by("id").values_list("document_number", flat=True))
     assert numbers == [f"{application.number}-03", f"{application.number}-04", f"{other.number}-01"]
+
+
+@time_machine.travel("2026-12-15 10:00 +0800")
+def test_a_deadline_in_a_year_not_imported_is_marked_provisional_in_the_letter(client, world):
+    # 20 working days from 2026-12-14: 13 left in December, 2027-01-01 estimated a holiday
+    # (元旦), then 2027-01-04 … 01-12. 2027's arrangement is not imported: provisional.
+    application = make_application(world.township, received_on=date(2026, 12, 14))
+    assert application.due_on == date(2027, 1, 12)
+    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))  # signed in that day
+    assert serve(client, application, "receipt", served_on="2026-12-15").status_code == 302
+    text = Notice.objects.get().text
+    assert "答复期限至2027年1月12日（暂定）" in text
+    assert "2026年12月14日收到" in text  # the receipt date is a fact, never provisional

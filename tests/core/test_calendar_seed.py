@@ -59,7 +59,34 @@ def test_each_seeded_year_names_its_source_notice():
     assert all("节假日安排的通知" in source for source in years.values())
 
 
-def test_2027_is_not_loaded_so_it_is_provisional():
+def test_2027_is_not_loaded_so_it_is_provisional_and_its_holidays_are_estimated():
     calendar = get_calendar()
     assert calendar.is_provisional(date(2027, 2, 1))
-    assert calendar.classify(date(2027, 1, 1)) is DayKind.WORKDAY
+    assert not calendar.is_provisional(date(2026, 12, 31))
+    assert calendar.classify(date(2027, 1, 4)) is DayKind.WORKDAY
+    # 《全国年节及纪念日放假办法》: the statutory days, lunar ones included, with the days given back
+    # when one falls on a weekend; the make-up workdays cannot be foreseen.
+    estimated = {
+        date(2027, 1, 1): "元旦（预估）",
+        date(2027, 2, 5): "农历除夕（预估）",
+        date(2027, 2, 6): "春节（预估）",
+        date(2027, 2, 8): "春节（预估）",
+        date(2027, 4, 5): "清明节（预估）",
+        date(2027, 5, 1): "劳动节（预估）",
+        date(2027, 6, 9): "端午节（预估）",
+        date(2027, 9, 15): "中秋节（预估）",
+        date(2027, 10, 1): "国庆节（预估）",
+        date(2027, 10, 3): "国庆节（预估）",
+    }
+    assert {d: calendar.holidays.get(d) for d in estimated} == estimated
+    assert all(calendar.classify(d) is DayKind.HOLIDAY for d in estimated)
+    assert not [d for d in calendar.makeup_workdays if d.year == 2027]
+
+
+def test_an_imported_year_replaces_its_estimate(world):
+    from gongkai.core.models import CalendarYear
+
+    calendar = get_calendar()
+    assert calendar.holidays[date(2026, 10, 1)] == "国庆节"  # the official, loaded arrangement
+    assert CalendarYear.objects.filter(year=2026).exists()
+    assert not [name for d, name in calendar.holidays.items() if d.year == 2026 and "预估" in name]
