@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongkai.accounts.choices import ADMIN_ROLES, AgencyKind, Role
-from gongkai.accounts.validators import validate_index_template, validate_network_list, validate_uscc
+from gongkai.accounts.validators import (
+    validate_index_template,
+    validate_network_list,
+    validate_notice_number_template,
+    validate_uscc,
+)
 
 
 class Agency(models.Model):
@@ -80,6 +85,29 @@ class Agency(models.Model):
         max_length=100,
         blank=True,
         help_text=_("Optional: the court designated for administrative cases against this agency."),
+    )
+    # Letters are numbered like official documents (issue 10): 茅政信复〔2026〕4号.
+    document_prefix = models.CharField(
+        _("issuer's code in document numbers"),
+        max_length=20,
+        blank=True,
+        help_text=_("E.g. 茅政 for 茅政信复〔2026〕4号. Leave empty to use the agency's name."),
+    )
+    notice_number_template = models.CharField(
+        _("notice number format"),
+        max_length=60,
+        default="{prefix}信{kind}〔{year}〕{serial}号",
+        validators=[validate_notice_number_template],
+        help_text=_(
+            "Placeholders: {prefix} (the issuer's code), {kind} (收 receipt, 补 correction, 征 consultation, "
+            "延 extension, 费 fee, 复 reply), {year} and {serial} (counted per kind and year)."
+        ),
+    )
+    fee_payment_method = models.TextField(
+        _("how to pay the processing fee"),
+        max_length=500,
+        blank=True,
+        help_text=_("Printed on every fee notice: the payee account or the non-tax payment code, and where to pay."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Set by the agency's security administrator (security.md AUTH-04): a second factor for every

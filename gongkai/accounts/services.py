@@ -517,6 +517,10 @@ AGENCY_CONTACT_FIELDS = (
     # Named in the remedies of every reply (行政复议法 art. 24; issue 10).
     "reconsideration_organ",
     "competent_court",
+    # How letters are numbered and how a fee is paid (issue 10).
+    "document_prefix",
+    "notice_number_template",
+    "fee_payment_method",
     # The catalog's index numbers (issue 3): provinces change the format, so it is a setting.
     "index_prefix",
     "index_template",

@@ -102,6 +102,29 @@ def validate_index_template(template: str) -> None:
         raise ValidationError(_("The format gives numbers that are too long."))
 
 
+NOTICE_NUMBER_FIELDS = frozenset({"prefix", "kind", "year", "serial"})
+
+
+def render_notice_number(template: str, *, prefix: str, kind: str, year: int, serial: int) -> str:
+    return template.format(prefix=prefix, kind=kind, year=year, serial=serial)
+
+
+def validate_notice_number_template(template: str) -> None:
+    """A letter's number format names the kind, the year and the serial (so numbers differ per
+    kind and year, issue 10) and nothing else than the issuer's code."""
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
+        sample = render_notice_number(template, prefix="茅政", kind="复", year=2026, serial=1)
+    except (ValueError, KeyError, IndexError):
+        raise ValidationError(_("The format is not valid: use {prefix}, {kind}, {year} and {serial}.")) from None
+    if not {"kind", "year", "serial"} <= fields or not fields <= NOTICE_NUMBER_FIELDS:
+        raise ValidationError(
+            _("The format must contain {kind}, {year} and {serial}, and no other placeholder than {prefix}.")
+        )
+    if len(sample) > 60:
+        raise ValidationError(_("The format gives numbers that are too long."))
+
+
 # Shared, default and test account names (security.md AUTH-01): refused for new accounts and
 # reported by the deploy check. Compared case-insensitively, ignoring trailing digits and
 # separators, so "Admin", "admin01" and "test_2" count too.

@@ -76,6 +76,8 @@ class ApplicationStatusOut(Schema):
     due_on: date | None
     due_on_provisional: bool
     due_explanation: list[str]
+    suspended_until: date | None = Field(description="对方（补正、征求意见、缴费）的期限，答复期限中止计算期间")
+    suspended_until_provisional: bool = Field(description="该期限跨入尚未导入放假安排的年份，为暂定")
     timeline: list[TimelineItem]
 
 
@@ -168,6 +170,8 @@ def applications_status(
             "due_on": application.due_on,
             "due_on_provisional": application.due_on_provisional,
             "due_explanation": application.due_explanation,
+            "suspended_until": application.suspended_until,
+            "suspended_until_provisional": application.suspended_until_provisional,
             "timeline": [
                 {"on": e.on, "event": str(e.get_kind_display())}
                 for e in application.clock_events.exclude(kind__in=Kind.INTERNAL)

@@ -106,6 +106,7 @@ class ClockState:
     # The other side's deadline while the reply period is suspended (中止) or waits for a
     # correction: the correction period's end, the consulted party's or the payment deadline.
     suspended_until: date | None = None
+    suspended_until_provisional: bool = False  # it reaches into a year not loaded (暂定)
     due: date | None = None
     provisional: bool = False
     explanation: list[str] = field(default_factory=list)
@@ -147,6 +148,10 @@ Handler = Callable[[ClockState, LedgerEntry, WorkdayCalendar, bool], None]
 def _correction_requested(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
     if state.corrections or state.status != Status.RECEIVED or state.suspension:
         raise ClockError(_("A correction can be requested only once, all at once (art. 30)."))
+    if state.extensions:
+        # Decision 0029: a correction would restart the period and silently drop the extension
+        # the applicant was told about; an application clear enough to extend needs no correction.
+        raise ClockError(_("The reply period has already been extended; a correction can no longer be requested."))
     limit = add_workdays(state.start or entry.on, CORRECTION_NOTICE_WORKING_DAYS, calendar).due  # started: _apply
     if entry.on > limit:
         raise ClockError(
@@ -158,16 +163,18 @@ def _correction_requested(state: ClockState, entry: LedgerEntry, calendar: Workd
         raise ClockError(_("Give the correction period's last day, after the notice date."))
     state.corrections = 1
     state.status = Status.AWAITING_CORRECTION
-    state.suspended_until = period_end
+    _wait_until(state, period_end, calendar.is_provisional(period_end))
 
 
 def _correction_received(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
     if state.status != Status.AWAITING_CORRECTION:
         raise ClockError(_("No correction has been requested."))
     # Art. 30: the reply period runs from the day the corrected application is received.
+    # The new period has its own one extension (art. 33 ¶2; decision 0029).
     state.clock.restart(entry.on)
+    state.extensions = 0
     state.status = Status.RECEIVED
-    state.suspended_until = None
+    _wait_until(state, None)
 
 
 def _correction_lapsed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, _fee: bool) -> None:
@@ -189,15 +196,33 @@ def _suspended(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar,
     decision 0010) does waiting for the fee. The other side has 15 / 20 working days."""
     if state.status != Status.RECEIVED or state.suspension:
         raise ClockError(_("Another step is still waiting; finish it first."))
+    if state.due and entry.on > state.due:
+        # Consulting or charging is part of handling the application within its period (art. 33):
+        # once the period has ended there is nothing left to suspend.
+        if entry.kind == Kind.CONSULTATION_STARTED:
+            raise ClockError(
+                _("The reply period ended on %(day)s; a consultation can no longer begin.")
+                % {"day": state.due.isoformat()}
+            )
+        raise ClockError(
+            _("The reply period ended on %(day)s; a fee notice can be served only while it runs.")
+            % {"day": state.due.isoformat()}
+        )
     state.clock.suspend(entry.kind, entry.on)
     if entry.kind == Kind.CONSULTATION_STARTED:
         state.consultation_party = entry.data.get("party", "third_party")
         state.status = Status.CONSULTING
-        state.suspended_until = add_workdays(entry.on, CONSULTATION_WORKING_DAYS, calendar).due
+        until = add_workdays(entry.on, CONSULTATION_WORKING_DAYS, calendar)
     else:
         state.status = Status.AWAITING_FEE
         # 20 WD "from the day after receiving the notice": the notice's service day is day 0.
-        state.suspended_until = add_workdays(entry.on, FEE_PAYMENT_WORKING_DAYS, calendar).due
+        until = add_workdays(entry.on, FEE_PAYMENT_WORKING_DAYS, calendar)
+    _wait_until(state, until.due, until.provisional)
+
+
+def _wait_until(state: ClockState, until: date | None, provisional: bool = False) -> None:
+    state.suspended_until = until
+    state.suspended_until_provisional = provisional
 
 
 def _resumed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, fee_time_excluded: bool) -> None:
@@ -206,8 +231,21 @@ def _resumed(state: ClockState, entry: LedgerEntry, calendar: WorkdayCalendar, f
         raise ClockError(_("There is no such step waiting."))
     if entry.on < state.suspension[1]:
         raise ClockError(_("The date is before the step began."))
-    state.clock.resume(entry.on, calendar, excluded=opener == Kind.CONSULTATION_STARTED or fee_time_excluded)
-    state.suspended_until = None
+    if entry.kind == Kind.FEE_PAID and state.suspended_until and entry.on > state.suspended_until:
+        raise ClockError(
+            _(
+                "The payment period ended on %(day)s: a fee not paid in time means the application is "
+                "deemed abandoned; record that instead."
+            )
+            % {"day": state.suspended_until.isoformat()}
+        )
+    if opener == Kind.CONSULTATION_STARTED:
+        # Art. 32 / 34: the consulted side answers within 15 WD of receiving the letter; after that
+        # the agency decides by itself, so only those 15 WD are excluded (art. 33 ¶3).
+        state.clock.resume(entry.on, calendar, limit=CONSULTATION_WORKING_DAYS)
+    else:
+        state.clock.resume(entry.on, calendar, excluded=fee_time_excluded)
+    _wait_until(state, None)
     state.status = Status.RECEIVED
 
 
@@ -223,6 +261,11 @@ def _extension_approved(state: ClockState, entry: LedgerEntry, calendar: Workday
     days = entry.data.get("working_days")
     if state.extensions:
         raise ClockError(_("The reply period can be extended only once (art. 33)."))
+    if state.status == Status.AWAITING_CORRECTION:
+        # Decision 0029: the period starts again with the corrected application; extend that one.
+        raise ClockError(
+            _("The application is waiting for its correction; the new reply period can be extended once it begins.")
+        )
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_WORKING_DAYS:
         raise ClockError(_("An extension is 1 to 20 working days (art. 33)."))
     if state.due and entry.on > state.due:
@@ -328,9 +371,15 @@ def replay(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, fee_tim
         )
         state.explanation = [
             _("The reply period is suspended while %(what)s; the other side's deadline is %(until)s.")
-            % {"what": waiting, "until": state.suspended_until.isoformat() if state.suspended_until else "—"}
+            % {"what": waiting, "until": _day(state.suspended_until, state.suspended_until_provisional)}
         ]
     return state
+
+
+def _day(day: date | None, provisional: bool) -> str:
+    if day is None:
+        return "—"
+    return _("%(day)s (provisional)") % {"day": day.isoformat()} if provisional else day.isoformat()
 
 
 def check_next(
@@ -350,6 +399,7 @@ class Step:
     due: date
     done_on: date | None
     owner: str  # a role code
+    provisional: bool = False  # the due date reaches into a year not loaded (暂定)
 
     def overdue(self, today: date) -> bool:
         return self.done_on is None and self.due < today
@@ -391,17 +441,18 @@ def internal_steps(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *,
             reviewed = reviewed or entry.on
             proposed = proposed or entry.on
 
-    def due(since: date, code: str) -> date:
-        return add_workdays(since, INTERNAL_DAYS[code], calendar).due
+    def step(code: str, since: date, done_on: date | None, owner: str) -> Step:
+        result = add_workdays(since, INTERNAL_DAYS[code], calendar)
+        return Step(code, result.due, done_on, owner, result.provisional)
 
-    steps.append(Step("register", due(received, "register"), registered_on, "disclosure_officer"))
-    steps.append(Step("review", due(start, "review"), reviewed, "disclosure_officer"))
-    steps.append(Step("proposal", due(start, "proposal"), proposed, "office"))
+    steps.append(step("register", received, registered_on, "disclosure_officer"))
+    steps.append(step("review", start, reviewed, "disclosure_officer"))
+    steps.append(step("proposal", start, proposed, "office"))
     if already_public:
         # E3(1): information already proactively disclosed: tell the applicant how to get it in 5 WD.
-        steps.append(Step("inform", due(start, "inform"), replied_on, "disclosure_officer"))
+        steps.append(step("inform", start, replied_on, "disclosure_officer"))
     if draft_on:
-        steps.append(Step("signature", due(draft_on, "signature"), signed_on, "leader_in_charge"))
+        steps.append(step("signature", draft_on, signed_on, "leader_in_charge"))
     return steps
 
 

@@ -77,12 +77,14 @@ class Application(models.Model):
     due_on_provisional = models.BooleanField(default=False)
     due_explanation = models.JSONField(default=list, blank=True)
     suspended_until = models.DateField(_("other side's deadline"), null=True, blank=True)
+    suspended_until_provisional = models.BooleanField(default=False)
     assigned_office = models.ForeignKey(
         "accounts.Office", verbose_name=_("assigned office"), null=True, blank=True, on_delete=models.PROTECT
     )
     # The earliest open internal step of the seed (E1–E5) and its due date.
     next_step = models.CharField(_("next step"), max_length=20, blank=True)
     next_step_due = models.DateField(_("next step due on"), null=True, blank=True)
+    next_step_due_provisional = models.BooleanField(default=False)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reasons"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

@@ -30,6 +30,7 @@ PLACEHOLDERS = {
     "fee_amount": _("Fee (yuan)"),
     "fee_basis": _("Basis and rate of the fee"),
     "payment_deadline": _("Payment deadline"),
+    "payment_method": _("How to pay (the agency's payee account or payment code)"),
     "reasons": _("Reasons"),
     "outcome": _("Outcome"),
     "remedies": _("Remedies (reconsideration and lawsuit)"),
@@ -157,7 +158,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，您的申请需缴纳信息处理费。\n\n"
         "收费依据和标准：${fee_basis}\n\n收费金额：人民币${fee_amount}元。\n\n"
         "请您自收到本通知次日起20个工作日内（即${payment_deadline}前）缴纳。逾期未缴纳的，视为放弃申请，"
-        "本机关将不再处理该政府信息公开申请。缴费方式请联系：${office_phone}。",
+        "本机关将不再处理该政府信息公开申请。\n\n缴费方式：${payment_method}\n\n"
+        "如有疑问，请联系：${office_phone}。",
     ),
     NoticeKind.REPLY_DISCLOSED: (
         "政府信息公开申请答复书",

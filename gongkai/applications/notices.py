@@ -18,9 +18,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gongkai.accounts.models import Agency
+from gongkai.accounts.validators import render_notice_number
 from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Status
-from gongkai.applications.clock import Kind
+from gongkai.applications.clock import CONSULTATION_WORKING_DAYS, FEE_PAYMENT_WORKING_DAYS, Kind
 from gongkai.applications.models import Application, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, GROUNDS, PLACEHOLDERS, remedies
 from gongkai.applications.permissions import HANDLER_ROLES
@@ -30,6 +33,7 @@ from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import get_calendar
 from gongkai.core.letters import Letter, render_docx, render_pdf
 from gongkai.core.sequences import next_in_sequence
+from gongkai.core.workdays import add_workdays
 from gongkai.core.workflow import TransitionError
 
 
@@ -70,6 +74,7 @@ def unknown_placeholders(body: str) -> list[str]:
 
 def _context(application: Application, *, note: str, served_on: date) -> dict[str, str]:
     agency = application.agency
+    calendar = get_calendar()
     # 行政复议法 art. 24: the district government reviews its townships and departments.
     parent = agency.parent.name if agency.parent is not None else _("the people's government at the next level up")
     organ = agency.reconsideration_organ or parent
@@ -99,18 +104,51 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
         context["note"] = note or extension.note
     consultation = _last(application, Kind.CONSULTATION_STARTED)
     if consultation:
-        from gongkai.applications.clock import CONSULTATION_WORKING_DAYS
-        from gongkai.core.calendar import due_date
-
-        context["third_party_deadline"] = _deadline(due_date(consultation.on, CONSULTATION_WORKING_DAYS).due)
+        context["third_party_deadline"] = _deadline(
+            add_workdays(consultation.on, CONSULTATION_WORKING_DAYS, calendar).due
+        )
         context["note"] = note or consultation.note
     fee = _last(application, Kind.FEE_NOTICE_SERVED)
     if fee:
         context["fee_amount"] = str(fee.data.get("amount", ""))
         context["fee_basis"] = fee.data.get("basis", "")
-        if application.suspended_until:
-            context["payment_deadline"] = _deadline(application.suspended_until)
+        # From the notice's own service day, not the row's waiting deadline: a notice re-issued
+        # after payment still states the window the applicant had.
+        context["payment_deadline"] = _deadline(add_workdays(fee.on, FEE_PAYMENT_WORKING_DAYS, calendar).due)
+    context["payment_method"] = agency.fee_payment_method.strip()
     return context
+
+
+def _reason(text: str) -> str:
+    """The extension's reason as it fits "因……，不能在规定期限内作出答复": without a leading 因 or
+    由于 of its own and without closing punctuation, so the letter never reads "因因"."""
+    text = text.strip().rstrip("。，；;,. ")
+    for lead in ("因为", "由于", "因"):
+        if text.startswith(lead):
+            return text[len(lead) :].lstrip("，, ")
+    return text
+
+
+# What a letter of each kind cannot do without (条例 art. 30: the items to correct; art. 33 ¶2:
+# the reason for more time). Fields not listed may be empty (e.g. reasons of a disclosure).
+REQUIRED_DETAILS = {
+    NoticeKind.CORRECTION: gettext_lazy("List the items the applicant must correct (art. 30)."),
+    NoticeKind.EXTENSION: gettext_lazy("Give the reason the reply needs more time (art. 33)."),
+}
+OPTIONAL_FIELDS = {"note", "reasons"}
+# The fields an agency's own wording of a kind must keep: what the law makes the letter say.
+KEPT_FIELDS: dict[str, tuple[str, ...]] = {
+    NoticeKind.CORRECTION: ("note", "period_end"),  # art. 30: the items, the period
+    NoticeKind.EXTENSION: ("note", "extension_days", "due_on"),  # art. 33 ¶2
+    NoticeKind.FEE: ("fee_amount", "fee_basis", "payment_deadline", "payment_method"),  # 国办函〔2020〕109号
+    NoticeKind.THIRD_PARTY: ("third_party_deadline",),  # art. 32: 15 working days
+}
+
+
+def _holes(body: str, context: dict[str, str]) -> list[str]:
+    """The fields the template uses that have no value: a letter must never print one blank."""
+    used = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)}
+    return sorted(n for n in used if n and n not in OPTIONAL_FIELDS and not context.get(n))
 
 
 def _cn(day: date) -> str:
@@ -121,6 +159,28 @@ def _deadline(day: date) -> str:
     """A computed deadline in a letter: marked （暂定） when it falls in a year whose holiday
     arrangement is not imported (the date may still move when it is)."""
     return _cn(day) + ("（暂定）" if get_calendar().is_provisional(day) else "")
+
+
+# The kind's character in a letter's number (茅政信复〔2026〕4号): each kind counts on its own.
+NUMBER_KIND: dict[str, str] = {
+    NoticeKind.RECEIPT: "收",
+    NoticeKind.CORRECTION: "补",
+    NoticeKind.THIRD_PARTY: "征",
+    NoticeKind.EXTENSION: "延",
+    NoticeKind.FEE: "费",
+}
+REPLY_NUMBER_KIND = "复"
+
+
+def document_number(agency: Agency, kind: str, year: int) -> str:
+    """The next number of a letter of ``kind`` in ``year``, in the agency's own style (issue 10),
+    never the internal application number. Taken under the counter's lock (REL-03): never given
+    twice; a failure after it leaves a gap, as a paper register would."""
+    code = NUMBER_KIND.get(kind, REPLY_NUMBER_KIND)
+    serial = next_in_sequence(f"applications.notice_number:{code}", agency.pk, year)
+    return render_notice_number(
+        agency.notice_number_template, prefix=agency.document_prefix or agency.name, kind=code, year=year, serial=serial
+    )
 
 
 def _write(data: bytes, suffix: str) -> tuple[str, str]:
@@ -145,13 +205,22 @@ def issue_notice(
     if served_on < application.received_on:
         raise NoticeError(_("A notice cannot be served before the application was received."))
     title, body = template_for(application.agency, kind)
-    text = string.Template(body).safe_substitute(_context(application, note=note.strip(), served_on=served_on))
+    context = _context(application, note=note.strip(), served_on=served_on)
+    if kind == NoticeKind.EXTENSION:
+        context["note"] = _reason(context["note"])
+    if kind in REQUIRED_DETAILS and not context["note"]:
+        raise NoticeError(str(REQUIRED_DETAILS[kind]))
+    holes = _holes(body, context)
+    if holes:
+        raise NoticeError(
+            _("The notice would print blank fields: %(names)s. Fill them in the agency's settings or the notice first.")
+            % {"names": "、".join(str(PLACEHOLDERS[n]) for n in holes)}
+        )
+    text = string.Template(body).safe_substitute(context)
     paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
-    # Taken under the counter's lock (REL-03): never given twice; a failure below leaves a gap.
-    index = next_in_sequence(f"applications.notice:{application.pk}", application.agency_id)
     letter = Letter(
         issuer=application.agency.name,
-        document_number=f"{application.number}-{index:02d}",
+        document_number=document_number(application.agency, kind, served_on.year),
         title=title,
         addressee=application.applicant_name,
         paragraphs=paragraphs,
@@ -217,6 +286,13 @@ def save_template(*, agency, kind: str, title: str, body: str, actor) -> NoticeT
     if unknown:
         raise NoticeError(
             _("Unknown fields: %(names)s. Use only the fields listed below.") % {"names": "、".join(unknown)}
+        )
+    used = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)}
+    dropped = [name for name in KEPT_FIELDS.get(kind, ()) if name not in used]
+    if dropped:
+        raise NoticeError(
+            _("This notice must keep the fields: %(names)s.")
+            % {"names": "、".join(str(PLACEHOLDERS[n]) for n in dropped)}
         )
     before = template_for(agency, kind)
     template, _created = NoticeTemplate.objects.update_or_create(

@@ -87,11 +87,13 @@ def _store_state(application: Application, state: clock.ClockState) -> list[str]
     values = {
         "next_step": step.code if step else "",
         "next_step_due": step.due if step else None,
+        "next_step_due_provisional": bool(step and step.provisional),
         "status": state.status,
         "due_on": state.due,
         "due_on_provisional": state.provisional,
         "due_explanation": state.explanation,
         "suspended_until": state.suspended_until,
+        "suspended_until_provisional": state.suspended_until_provisional,
         "closed_on": state.closed_on,
     }
     changed = [name for name, value in values.items() if getattr(application, name) != value]
@@ -413,6 +415,9 @@ def _prepare_note(application: Application, *, note: str, **_unused: Any) -> Non
 
 
 def _prepare_fee(application: Application, *, data: dict[str, Any], **_unused: Any) -> None:
+    if not application.agency.fee_payment_method.strip():
+        # The fee notice says how to pay (issue 10): without it the applicant cannot pay in time.
+        raise ClockError(_("Set how the fee is paid (payee account or payment code) in the agency's details first."))
     data.update(_fee(application, mode=data.pop("mode", ""), pages=data.pop("pages", None)))
 
 

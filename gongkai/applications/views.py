@@ -532,13 +532,18 @@ def template_edit(request: HttpRequest, agency_slug: str, kind: str) -> HttpResp
     title, body = template_for(agency, kind)
     form = NoticeTemplateForm(request.POST or None, initial={"title": title, "body": body})
     if request.method == "POST" and form.is_valid():
-        save_template(agency=agency, kind=kind, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The template is saved; notices generated from now on use it."))
-        return redirect("applications:template-list", agency_slug=agency.slug)
+        try:
+            save_template(agency=agency, kind=kind, actor=request.user, **form.cleaned_data)
+        except NoticeError as exc:
+            form.add_error("body", str(exc))
+        else:
+            messages.success(request, _("The template is saved; notices generated from now on use it."))
+            return redirect("applications:template-list", agency_slug=agency.slug)
     return render(
         request,
         "applications/template_form.html",
         {"agency": agency, "form": form, "kind_label": NoticeKind(kind).label, "placeholders": PLACEHOLDERS},
+        status=400 if form.errors else 200,
     )
 
 

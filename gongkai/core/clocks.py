@@ -142,6 +142,9 @@ class Suspension:
     since: Moment
     until: Moment
     amount: int
+    # The units that passed but counted anyway because the other side's own time limit ran out
+    # (a third party has 15 working days, 条例 art. 32): the time beyond it is not excluded.
+    counted: int = 0
 
 
 @dataclass(frozen=True)
@@ -206,9 +209,12 @@ class Clock:
             raise ClockRuleError("the clock is already suspended")
         self.suspended = (reason, on)
 
-    def resume(self, on: Moment, calendar: WorkdayCalendar, *, excluded: bool = True) -> Suspension | None:
+    def resume(
+        self, on: Moment, calendar: WorkdayCalendar, *, excluded: bool = True, limit: int | None = None
+    ) -> Suspension | None:
         """End the open suspension. With ``excluded`` its time does not count (it is added to the
-        period); without, the clock ran on regardless (the suspension is recorded nowhere)."""
+        period); without, the clock ran on regardless (the suspension is recorded nowhere). With a
+        ``limit``, at most that many units are excluded: the time beyond it counts again."""
         if self.suspended is None:
             raise ClockRuleError("the clock is not suspended")
         reason, since = self.suspended
@@ -216,7 +222,10 @@ class Clock:
         if not excluded:
             return None
         amount = elapsed(since, on, self.period.unit, calendar).amount
-        suspension = Suspension(reason, since, on, amount)
+        counted = 0
+        if limit is not None and amount > limit:
+            amount, counted = limit, amount - limit
+        suspension = Suspension(reason, since, on, amount, counted)
         self.suspensions.append(suspension)
         return suspension
 
@@ -266,10 +275,16 @@ def suspension_sentence(what: str, suspension: Suspension, unit: Unit) -> str:
         "n": suspension.amount,
     }
     if unit is Unit.WORKING_DAYS:
-        return _("%(what)s from %(since)s to %(until)s: %(days)d working days not counted.") % values
-    if unit is Unit.CALENDAR_DAYS:
-        return _("%(what)s from %(since)s to %(until)s: %(n)d days not counted.") % values
-    return _("%(what)s from %(since)s to %(until)s: %(n)d hours not counted.") % values
+        sentence = _("%(what)s from %(since)s to %(until)s: %(days)d working days not counted.") % values
+    elif unit is Unit.CALENDAR_DAYS:
+        sentence = _("%(what)s from %(since)s to %(until)s: %(n)d days not counted.") % values
+    else:
+        sentence = _("%(what)s from %(since)s to %(until)s: %(n)d hours not counted.") % values
+    if suspension.counted:
+        sentence += _(" The other side's time limit had run out: the %(amount)s after it count.") % {
+            "amount": describe_amount(suspension.counted, unit)
+        }
+    return sentence
 
 
 def _text(moment: Moment) -> str:

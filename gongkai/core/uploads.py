@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from gongkai.core import crypto
@@ -598,7 +599,8 @@ def download_response(
 
         record_event(event, actor=actor, obj=obj, agency=agency, data={"file": safe_name(filename), **(details or {})})
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{safe_name(filename)}"'
+    # RFC 6266: an ASCII name as is, a Chinese one (a letter's 茅政信复〔2026〕4号) as filename*.
+    response["Content-Disposition"] = content_disposition_header(True, safe_name(filename))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "no-store"

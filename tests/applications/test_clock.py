@@ -205,3 +205,156 @@ def test_already_published_information_is_answered_within_5_working_days():
     entries += reply(date(2026, 10, 9))
     steps = {s.code: s for s in internal_steps(entries, CAL, registered_on=date(2026, 9, 28))}
     assert steps["inform"].done_on == date(2026, 10, 9)
+
+
+# Issue 10: the edges of the clock, across 劳动节 (05-01..05 off, 05-09 worked), 春节 (02-15..23
+# off, 02-14 and 02-28 worked), 国庆 (10-01..07 off, 10-10 worked) and into 2027, not loaded.
+THIRD_PARTY_LATE = [
+    E(Kind.RECEIVED, date(2026, 4, 20)),
+    # The third party's 15 WD (art. 32) from 04-27: 28, 29, 30, 05-06, 07, 08, 09 (make-up), 11..15,
+    # 18, 19, 20 → 05-20. It answers on 05-25: 18 WD passed, 15 are excluded, 3 count.
+    E(Kind.CONSULTATION_STARTED, date(2026, 4, 27), party="third_party"),
+    E(Kind.CONSULTATION_ENDED, date(2026, 5, 25)),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "due", "explained"),
+    [
+        # 20 WD from 04-20 → 05-20 (劳动节 off, 05-09 worked); + 15 → 06-10 (not 06-15 uncapped).
+        (THIRD_PARTY_LATE, date(2026, 6, 10), "3 个工作日"),
+        # Another agency (art. 34) late over 春节: 15 WD from 02-10 end on 03-09 (02-14 and 02-28
+        # worked); it answers 03-10, 1 WD counts. 20 WD from 02-09 → 03-13; + 15 → 04-03.
+        (
+            [
+                E(Kind.RECEIVED, date(2026, 2, 9)),
+                E(Kind.CONSULTATION_STARTED, date(2026, 2, 10), party="other_agency"),
+                E(Kind.CONSULTATION_ENDED, date(2026, 3, 10)),
+            ],
+            date(2026, 4, 3),
+            "1 个工作日",
+        ),
+        # A consultation begun on the last day (10-30) moves the due date on from there, never back.
+        (
+            [
+                RECEIVED_0928,
+                E(Kind.CONSULTATION_STARTED, date(2026, 10, 30), party="third_party"),
+                E(Kind.CONSULTATION_ENDED, date(2026, 11, 3)),
+            ],
+            date(2026, 11, 3),
+            "2 个工作日不计入",
+        ),
+        # Art. 30 restarts the period from the corrected application (10-20 → 11-17); its one
+        # extension (art. 33 ¶2) is still available: + 20 WD → 12-15.
+        (
+            [
+                RECEIVED_0928,
+                E(Kind.CORRECTION_REQUESTED, date(2026, 10, 13), period_end=date(2026, 10, 23)),
+                E(Kind.CORRECTION_RECEIVED, date(2026, 10, 20)),
+                E(Kind.EXTENSION_APPROVED, date(2026, 11, 10), working_days=20),
+            ],
+            date(2026, 12, 15),
+            "延期 20 个工作日",
+        ),
+        # The last day of the payment window (11-03, see above) still counts as paid in time.
+        (
+            [RECEIVED_0928, E(Kind.FEE_NOTICE_SERVED, date(2026, 9, 30)), E(Kind.FEE_PAID, date(2026, 11, 3))],
+            # 20 WD from 09-28 → 10-30; the 20 WD from 09-30 to 11-03 excluded → 11-27.
+            date(2026, 11, 27),
+            "20 个工作日不计入",
+        ),
+    ],
+)
+def test_edges_of_the_reply_period(entries, due, explained):
+    state = replay(entries, CAL)
+    assert state.due == due
+    assert state.due >= max(e.on for e in entries)
+    assert any(explained in line for line in state.explanation), state.explanation
+
+
+def test_only_the_third_partys_15_working_days_are_excluded():
+    state = replay(THIRD_PARTY_LATE, CAL)
+    assert state.clock.suspensions[0].amount == 15
+    assert state.clock.suspensions[0].counted == 3
+    assert "超过对方期限的 3 个工作日照常计算" in state.explanation[1]
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        # The reply period of 09-28 ended on 10-30: nothing can suspend it afterwards.
+        ([RECEIVED_0928, E(Kind.CONSULTATION_STARTED, date(2026, 11, 2), party="third_party")], "不能再征求意见"),
+        ([RECEIVED_0928, E(Kind.FEE_NOTICE_SERVED, date(2026, 11, 2))], "只能在答复期限内送达收费通知"),
+        # Served 09-30, the window closed on 11-03: paid on 11-04 is too late (视为放弃申请).
+        (
+            [RECEIVED_0928, E(Kind.FEE_NOTICE_SERVED, date(2026, 9, 30)), E(Kind.FEE_PAID, date(2026, 11, 4))],
+            "视为放弃申请",
+        ),
+        # An extension while the correction is awaited would be dropped by the restart: refused.
+        (
+            [
+                RECEIVED_0928,
+                E(Kind.CORRECTION_REQUESTED, date(2026, 10, 13), period_end=date(2026, 10, 23)),
+                E(Kind.EXTENSION_APPROVED, date(2026, 10, 15), working_days=10),
+            ],
+            "等待补正",
+        ),
+        # A correction after an extension would restart the period and drop it: refused.
+        (
+            [
+                RECEIVED_0928,
+                E(Kind.EXTENSION_APPROVED, date(2026, 10, 8), working_days=10),
+                E(Kind.CORRECTION_REQUESTED, date(2026, 10, 9), period_end=date(2026, 10, 19)),
+            ],
+            "已经延长",
+        ),
+    ],
+)
+def test_edges_the_law_refuses(entries, message):
+    with pytest.raises(ClockError, match=message):
+        replay(entries, CAL)
+
+
+@pytest.mark.parametrize(
+    ("entries", "until", "provisional"),
+    [
+        # The third party's 15 WD from 12-21 reach 2027-01-11 (not loaded: 01-01 counted as worked).
+        (
+            [E(Kind.RECEIVED, date(2026, 12, 15)), E(Kind.CONSULTATION_STARTED, date(2026, 12, 21))],
+            date(2027, 1, 11),
+            True,
+        ),
+        # The payment window from 12-21: 20 WD → 2027-01-18.
+        (
+            [E(Kind.RECEIVED, date(2026, 12, 15)), E(Kind.FEE_NOTICE_SERVED, date(2026, 12, 21))],
+            date(2027, 1, 18),
+            True,
+        ),
+        # The correction period ends on a day of 2027.
+        (
+            [
+                E(Kind.RECEIVED, date(2026, 12, 15)),
+                E(Kind.CORRECTION_REQUESTED, date(2026, 12, 16), period_end=date(2027, 1, 8)),
+            ],
+            date(2027, 1, 8),
+            True,
+        ),
+        # Inside 2026 nothing is provisional: the third party's 15 WD from 10-12 → 11-02.
+        ([RECEIVED_0928, E(Kind.CONSULTATION_STARTED, date(2026, 10, 12))], date(2026, 11, 2), False),
+    ],
+)
+def test_the_other_sides_deadline_is_provisional_into_a_year_not_loaded(entries, until, provisional):
+    state = replay(entries, CAL)
+    assert (state.suspended_until, state.suspended_until_provisional) == (until, provisional)
+    assert ("（暂定）" in state.explanation[0]) is provisional
+
+
+def test_internal_step_due_dates_into_a_year_not_loaded_are_provisional():
+    from gongkai.applications.clock import internal_steps
+
+    steps = {
+        s.code: s for s in internal_steps([E(Kind.RECEIVED, date(2026, 12, 28))], CAL, registered_on=date(2026, 12, 28))
+    }
+    assert (steps["register"].due, steps["register"].provisional) == (date(2026, 12, 29), False)
+    # 7 WD: 12-29, 30, 31, 2027-01-01 (not loaded, counted as worked), 04, 05, 06.
+    assert (steps["proposal"].due, steps["proposal"].provisional) == (date(2027, 1, 6), True)

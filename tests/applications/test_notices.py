@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from gongkai.accounts.choices import Role
 from gongkai.applications.choices import CLOCK_OUTCOMES, REPLY_KIND_BY_OUTCOME, Outcome
+from gongkai.applications.clock import ClockError
 from gongkai.applications.models import Notice
 from gongkai.applications.notices import notice_path
 from gongkai.applications.services import record_clock_event
@@ -249,21 +250,30 @@ def test_agency_templates_replace_the_default_and_unknown_fields_are_refused(off
 
 
 @time_machine.travel("2026-10-13 10:00 +0800")
-def test_notice_numbers_come_from_the_applications_counter(officer, world, application):
-    from gongkai.core.models import Counter
-
-    # given the counter a migrated database carries: two notices served before
-    Counter.objects.create(
-        agency_id=application.agency_id, name=f"applications.notice:{application.pk}", year=0, last=2
-    )
+def test_letters_are_numbered_per_kind_and_year_in_the_agencys_style(officer, world, application):
+    """Issue 10: 茅政信复〔2026〕4号, not the internal application number; each kind counts on
+    its own, and a new year starts again at 1."""
+    world.township.document_prefix = "茅政"
+    world.township.save(update_fields=["document_prefix"])
     with time_machine.travel("2026-10-08 10:00 +0800"):
         other = make_application(world.township, received_on=date(2026, 10, 8))
-    # when three notices are served
     for served in (application, application, other):
         assert serve(officer, served, "receipt").status_code == 302
-    # then each application's series continues from its own counter
+    record_clock_event(
+        application,
+        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
+        kind="correction_requested",
+        on=date(2026, 10, 13),
+        data={"period_end": date(2026, 10, 23)},
+    )
+    assert serve(officer, application, "correction", note="请写明文号。").status_code == 302
     numbers = list(Notice.objects.order_by("id").values_list("document_number", flat=True))
-    assert numbers == [f"{application.number}-03", f"{application.number}-04", f"{other.number}-01"]
+    assert numbers == ["茅政信收〔2026〕1号", "茅政信收〔2026〕2号", "茅政信收〔2026〕3号", "茅政信补〔2026〕1号"]
+    assert application.number not in "".join(numbers)
+    with time_machine.travel("2027-01-05 10:00 +0800"):
+        officer.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))  # the session expired
+        assert serve(officer, other, "receipt", served_on="2027-01-05").status_code == 302
+    assert Notice.objects.latest("id").document_number == "茅政信收〔2027〕1号"
 
 
 @time_machine.travel("2026-12-15 10:00 +0800")
@@ -277,3 +287,87 @@ def test_a_deadline_in_a_year_not_imported_is_marked_provisional_in_the_letter(c
     text = Notice.objects.get().text
     assert "答复期限至2027年1月12日（暂定）" in text
     assert "2026年12月14日收到" in text  # the receipt date is a fact, never provisional
+
+
+# Issue 10: no letter with a hole in it.
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_a_fee_notice_re_issued_after_payment_still_states_its_window_and_how_to_pay(officer, world, application):
+    officer_person = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    record_clock_event(
+        application,
+        actor=officer_person,
+        kind="fee_notice_served",
+        on=date(2026, 9, 30),
+        data={"mode": "per_page", "pages": 120},
+    )
+    record_clock_event(application, actor=officer_person, kind="fee_paid", on=date(2026, 10, 14))
+    assert serve(officer, application, "fee", served_on="2026-10-20").status_code == 302
+    text = Notice.objects.get().text
+    assert "$" not in text
+    # 20 WD from 09-30 (10-01..07 off, 10-10 worked): 11-03.
+    assert "即2026年11月3日前" in text
+    assert "缴费方式：通过浙江政务服务网“非税缴费”以缴款码缴纳" in text
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_no_fee_notice_without_how_to_pay(world, application):
+    world.township.fee_payment_method = ""
+    world.township.save(update_fields=["fee_payment_method"])
+    with pytest.raises(ClockError, match="缴纳方式"):
+        record_clock_event(
+            application,
+            actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
+            kind="fee_notice_served",
+            on=date(2026, 10, 13),
+            data={"mode": "per_page", "pages": 120},
+        )
+    assert application.clock_events.filter(kind="fee_notice_served").count() == 0
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_a_correction_notice_names_the_items_to_correct(officer, world, application):
+    record_clock_event(
+        application,
+        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
+        kind="correction_requested",
+        on=date(2026, 10, 13),
+        data={"period_end": date(2026, 10, 23)},
+    )
+    refused = serve(officer, application, "correction")
+    assert refused.status_code == 400
+    assert "请列明申请人需要补正的事项" in refused.content.decode()
+    assert Notice.objects.count() == 0
+    assert serve(officer, application, "correction", note="所需信息的形成时间。").status_code == 302
+    assert "所需信息的形成时间。" in Notice.objects.get().text
+
+
+@pytest.mark.parametrize(
+    "reason", ["需要调取档案室的纸质档案", "因需要调取档案室的纸质档案。", "由于需要调取档案室的纸质档案"]
+)
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_an_extension_notice_gives_its_reason_once(officer, world, application, reason):
+    record_clock_event(
+        application,
+        actor=world.person(world.township, Role.LEADER_IN_CHARGE),
+        kind="extension_approved",
+        on=date(2026, 10, 20),
+        data={"working_days": 20},
+    )
+    assert serve(officer, application, "extension", served_on="2026-10-20").status_code == 400
+    assert serve(officer, application, "extension", served_on="2026-10-20", note=reason).status_code == 302
+    text = Notice.objects.get().text
+    assert "因需要调取档案室的纸质档案，不能在规定期限内作出答复" in text
+    assert "因因" not in text
+    assert "由于" not in text
+    # 10-30 + 20 WD → 11-27.
+    assert "至2026年11月27日前作出答复" in text
+
+
+def test_an_agency_template_cannot_drop_what_the_law_makes_a_letter_say(officer, world):
+    url = reverse("applications:template-edit", args=["maoshe", "fee"])
+    response = officer.post(
+        url, {"title": "收费通知", "body": "请缴纳${fee_amount}元，依据${fee_basis}，期限${payment_deadline}。"}
+    )
+    assert response.status_code == 400
+    assert "缴费方式" in response.content.decode()
+    assert AuditEvent.objects.filter(event="applications.notice_template.updated").count() == 0

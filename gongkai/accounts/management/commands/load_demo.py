@@ -36,6 +36,7 @@ def credit_code(body17: str) -> str:
 AGENCIES = [
     {
         "slug": "huangyan",
+        "prefix": "黄政",
         "name": "台州市黄岩区人民政府",
         "kind": AgencyKind.DISTRICT,
         "code": credit_code("11331003MB0000001"),
@@ -49,6 +50,7 @@ AGENCIES = [
     },
     {
         "slug": "maoshe",
+        "prefix": "茅政",
         "name": "台州市黄岩区茅畲乡人民政府",
         "kind": AgencyKind.TOWNSHIP,
         "code": credit_code("11331003MB0000002"),
@@ -62,6 +64,7 @@ AGENCIES = [
     },
     {
         "slug": "huangyan-agri",
+        "prefix": "黄农",
         "name": "台州市黄岩区农业农村局",
         "kind": AgencyKind.DEPARTMENT,
         "code": credit_code("11331003MB0000003"),
@@ -254,6 +257,11 @@ class Command(BaseCommand):
                 email=spec["email"],
                 acceptance_phone=spec["phone"],
                 supervision_phone="0576-84000012",
+                document_prefix=spec["prefix"],
+                fee_payment_method=(
+                    f"通过浙江政务服务网“非税缴费”以缴款码缴纳，或汇款至{spec['name']}非税收入专户"
+                    "（开户行：中国农业银行台州黄岩支行；账号：19-9100 0104 0000 000）。"
+                ),
             )
             district = district or agency
             offices = [
