@@ -31,4 +31,5 @@ URL_ACCESS: dict[str, Access] = {
     # JSON API: anonymous; applications are reached only with their query code
     "api:applications_create": APPLICANT,
     "api:applications_status": APPLICANT,
+    "api:agencies_list": APPLICANT,  # the agencies that take applications: public
 }

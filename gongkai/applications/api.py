@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +16,20 @@ from pydantic import Field
 
 from gongkai.accounts.models import Agency
 from gongkai.applications import spam
+from gongkai.applications.choices import ApplicantType, Delivery, IdType, RequestedForm
+from gongkai.applications.choices import Status as ApplicationStatus
 from gongkai.applications.clock import Kind
 from gongkai.applications.forms import ApplicationForm
 from gongkai.applications.services import IdempotencyConflict, find_for_applicant, find_repeat, submit_application
 from gongkai.core.request_context import client_ip
 
 router = Router()
+
+
+def _choices(choices: type[models.TextChoices]) -> str:
+    """The values of a closed set with their Chinese labels, for the schema's description: a
+    generated client fills its form from the schema alone (issue 10)."""
+    return "；".join(f"{value}：{label}" for value, label in choices.choices)
 
 
 class ApplicationIn(Schema):
@@ -34,11 +43,9 @@ class ApplicationIn(Schema):
             "同一键、同一内容重复提交返回同一申请；同一键、不同内容返回 422。"
         ),
     )
-    applicant_type: str = Field(
-        description="natural_person、business、research、nonprofit、legal_service、other_organisation"
-    )
+    applicant_type: ApplicantType = Field(description=_choices(ApplicantType))
     applicant_name: str
-    id_type: str = Field(description="resident_id、passport、other、credit_code")
+    id_type: IdType = Field(description=_choices(IdType))
     id_number: str
     phone: str
     email: str = ""
@@ -46,14 +53,16 @@ class ApplicationIn(Schema):
     info_title: str
     info_document_number: str = ""
     info_description: str
-    requested_form: str = Field(description="paper、electronic、inspection")
-    delivery: str = Field(description="post、email、pickup、online")
+    requested_form: RequestedForm = Field(description=_choices(RequestedForm))
+    delivery: Delivery = Field(description=_choices(Delivery))
 
 
 class ApplicationCreated(Schema):
     number: str
     query_code: str
-    received_on: date
+    status: ApplicationStatus = Field(description=_choices(ApplicationStatus))
+    submitted_on: date | None = Field(description="网上提交之日")
+    received_on: date | None = Field(description="收到申请之日：网上申请以双方确认之日为准，确认前为空")
     due_on: date | None
     due_on_provisional: bool
 
@@ -70,9 +79,10 @@ class TimelineItem(Schema):
 class ApplicationStatusOut(Schema):
     number: str
     agency: str
-    status: str
+    status: ApplicationStatus = Field(description=_choices(ApplicationStatus))
     status_label: str
-    received_on: date
+    submitted_on: date | None = Field(description="网上提交之日")
+    received_on: date | None = Field(description="收到申请之日：网上申请以双方确认之日为准，确认前为空")
     due_on: date | None
     due_on_provisional: bool
     due_explanation: list[str]
@@ -123,6 +133,8 @@ def applications_create(request: HttpRequest, payload: ApplicationIn):
     body = {
         "number": application.number,
         "query_code": submission.query_code,
+        "status": application.status,
+        "submitted_on": application.submitted_on,
         "received_on": application.received_on,
         "due_on": application.due_on,
         "due_on_provisional": application.due_on_provisional,
@@ -166,6 +178,7 @@ def applications_status(
             "agency": application.agency.name,
             "status": application.status,
             "status_label": str(application.get_status_display()),
+            "submitted_on": application.submitted_on,
             "received_on": application.received_on,
             "due_on": application.due_on,
             "due_on_provisional": application.due_on_provisional,
@@ -177,4 +190,43 @@ def applications_status(
                 for e in application.clock_events.exclude(kind__in=Kind.INTERNAL)
             ],
         },
+    )
+
+
+class AgencyOut(Schema):
+    slug: str = Field(description="机关网址标识，提交申请时填入 agency")
+    name: str
+    disclosure_office: str = Field(description="政府信息公开工作机构")
+    address: str
+    postcode: str
+    office_hours: str
+    phone: str = Field(description="申请受理电话")
+    fax: str
+    email: str
+
+
+@router.get(
+    "/agencies",
+    response={200: list[AgencyOut]},
+    summary="受理政府信息公开申请的机关",
+    description="列出可在本平台提交申请的机关及其政府信息公开工作机构的联系方式（条例第二十四条）。",
+    operation_id="agencies_list",
+)
+def agencies_list(request: HttpRequest):
+    return Status(
+        200,
+        [
+            {
+                "slug": agency.slug,
+                "name": agency.name,
+                "disclosure_office": agency.disclosure_office_name,
+                "address": agency.address,
+                "postcode": agency.postcode,
+                "office_hours": agency.office_hours,
+                "phone": agency.acceptance_phone or agency.phone,
+                "fax": agency.fax,
+                "email": agency.email,
+            }
+            for agency in Agency.objects.filter(is_active=True).order_by("pk")
+        ],
     )

@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
     "applications.application.received": _("Application received"),
+    "applications.application.submitted": _("Application submitted online, waiting for confirmation"),
+    "applications.application.receipt_deemed": _(
+        "Online application not confirmed in time: received as of the last day"
+    ),
     "applications.application.correction_requested": _("Correction notice served"),
     "applications.application.correction_received": _("Corrected application received"),
     "applications.application.correction_lapsed": _("No correction in time: deemed abandoned"),

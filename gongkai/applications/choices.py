@@ -44,6 +44,8 @@ class Delivery(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    # Art. 31(三): an online submission is received on the day the disclosure office confirms it.
+    SUBMITTED = "submitted", _("Submitted, waiting for the office to confirm receipt")
     RECEIVED = "received", _("Being handled")
     AWAITING_CORRECTION = "awaiting_correction", _("Waiting for the applicant's correction")
     CONSULTING = "consulting", _("Consulting a third party or another agency")
@@ -52,7 +54,9 @@ class Status(models.TextChoices):
     ABANDONED = "abandoned", _("Closed: deemed abandoned")
 
 
-OPEN_STATUSES = frozenset({Status.RECEIVED, Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE})
+OPEN_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.RECEIVED, Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_FEE}
+)
 
 
 class Outcome(models.TextChoices):

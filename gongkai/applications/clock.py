@@ -40,6 +40,7 @@ CORRECTION_NOTICE_WORKING_DAYS = 7  # art. 30
 MAX_EXTENSION_WORKING_DAYS = 20  # art. 33 ¶2
 CONSULTATION_WORKING_DAYS = 15  # art. 32 (third party), art. 34 (co-producing agency)
 FEE_PAYMENT_WORKING_DAYS = 20  # 国办函〔2020〕109号
+CONFIRMATION_WORKING_DAYS = 1  # art. 31(三) and seed E1: the office confirms an online submission
 
 
 class Kind:
@@ -405,8 +406,16 @@ class Step:
         return self.done_on is None and self.due < today
 
 
-# Seed E1, E2, E3 (and E3's 5 WD to tell how to obtain information already published), E5.
-INTERNAL_DAYS = {"register": 1, "review": 2, "proposal": 7, "inform": 5, "signature": 3}
+# Art. 31(三) with seed E1 (confirming an online submission), E1, E2, E3 (and E3's 5 WD to tell how
+# to obtain information already published), E5.
+INTERNAL_DAYS = {
+    "confirm": CONFIRMATION_WORKING_DAYS,
+    "register": 1,
+    "review": 2,
+    "proposal": 7,
+    "inform": 5,
+    "signature": 3,
+}
 
 
 def internal_steps(entries: Sequence[LedgerEntry], calendar: WorkdayCalendar, *, registered_on: date) -> list[Step]:  # noqa: C901  one pass over the ledger for five milestones

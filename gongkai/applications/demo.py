@@ -10,9 +10,9 @@ from django.utils import timezone
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency, User
 from gongkai.applications.clock import Kind
-from gongkai.applications.services import record_clock_event, submit_application
+from gongkai.applications.services import confirm_submission, record_clock_event, submit_application
 from gongkai.applications.validators import resident_id_check_character
-from gongkai.core.calendar import due_date
+from gongkai.core.calendar import due_date, get_calendar
 
 DAY = timedelta(days=1)  # stepping through calendar dates, not counting a deadline
 
@@ -60,9 +60,14 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     officer = User.objects.get(agency=agency, role_assignments__role=Role.DISCLOSURE_OFFICER)
     leader = User.objects.get(agency=agency, role_assignments__role=Role.LEADER_IN_CHARGE)
     made = []
+    calendar = get_calendar()
 
-    def new(n: int, received_on: date, channel: str = "online"):
+    def new(n: int, received_on: date, channel: str = "online", confirm: bool = True):
         title, description = TOPICS[n % len(TOPICS)]
+        while confirm and not calendar.is_workday(received_on):
+            # The demo's dates are relative to today: keep each on a working day, so the office
+            # confirms or registers it the day it came and the later steps stay in order.
+            received_on -= DAY
         fields = {
             **_person(n),
             "info_title": title,
@@ -78,7 +83,11 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
             actor=officer if channel != "online" else None,
         )
         made.append(submission)
-        return submission.application
+        application = submission.application
+        if channel == "online" and confirm:
+            # Art. 31(三): the office confirms it the day it came.
+            application = confirm_submission(application, actor=officer, on=received_on)
+        return application
 
     def event(application, kind, on, actor=officer, **kwargs):
         record_clock_event(application, actor=actor, kind=kind, on=on, **kwargs)
@@ -127,6 +136,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         "withheld_third_party",
         "经书面征求第三方意见，第三方以涉及商业秘密为由不同意公开，依据条例第十五条、第三十二条不予公开。",
     )
+    new(11, today, confirm=False)  # sent online today: the office is to confirm it (art. 31(三))
     lapsed = new(10, today - 45 * DAY)
     event(lapsed, Kind.CORRECTION_REQUESTED, today - 43 * DAY, data={"period_end": today - 25 * DAY})
     event(lapsed, Kind.CORRECTION_LAPSED, today - 20 * DAY)

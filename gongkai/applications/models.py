@@ -53,7 +53,11 @@ class Application(models.Model):
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    received_on = models.DateField(_("received on"))
+    # Art. 31: the day the application counts as received. An online submission has none until
+    # the disclosure office confirms it (art. 31(三); decision 0030); ``submitted_on`` is the day
+    # it was sent.
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted online on"), null=True, blank=True)
     # Applicant (art. 29). Shown masked; revealed only by an audited action. Encrypted at rest
     # (PI-03); look people up by the keyed hash. Purged after the retention period (PI-04).
     applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)

@@ -47,6 +47,8 @@ def _last(application: Application, kind: str):
 
 def available_kinds(application: Application) -> list[str]:
     """The notices the ledger supports now (a notice can be served again, e.g. re-sent)."""
+    if application.received_on is None:  # an online submission not yet confirmed (art. 31(三))
+        return []
     kinds = [NoticeKind.RECEIPT]
     events = set(application.clock_events.values_list("kind", flat=True))
     if Kind.CORRECTION_REQUESTED in events:
@@ -202,7 +204,7 @@ def issue_notice(
         raise PermissionDenied(_("Only the agency's disclosure officers serve notices."))
     if kind not in available_kinds(application):
         raise NoticeError(_("This notice does not fit the application's state."))
-    if served_on < application.received_on:
+    if application.received_on is None or served_on < application.received_on:
         raise NoticeError(_("A notice cannot be served before the application was received."))
     title, body = template_for(application.agency, kind)
     context = _context(application, note=note.strip(), served_on=served_on)

@@ -19,6 +19,7 @@ from gongkai.applications.models import Application
 from gongkai.core.reminders import Due, ReminderKind, sweep_reminders
 
 STEP_LABELS = {
+    "confirm": gettext_lazy("confirming an online submission"),
     "inform": gettext_lazy("telling how to obtain published information"),
     "register": gettext_lazy("registration"),
     "review": gettext_lazy("review"),

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock
-from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, Outcome
+from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, Outcome, Status
 from gongkai.applications.clock import ClockError, Entry, Kind
 from gongkai.applications.models import Application, Attachment, ClockEvent
 from gongkai.applications.permissions import EXTENSION_ROLES, HANDLER_ROLES, READER_ROLES  # noqa: F401  (old home)
@@ -35,6 +35,7 @@ from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import get_calendar
 from gongkai.core.clocks import LedgerEntry
 from gongkai.core.sequences import next_in_sequence
+from gongkai.core.workdays import add_workdays
 from gongkai.core.workflow import Change, TransitionError
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -107,8 +108,11 @@ def recompute_open_deadlines(years: set[int]) -> int:
     calendar = get_calendar()
     changed = 0
     for application in Application.objects.open().select_for_update().prefetch_related("clock_events"):
-        state = clock.replay(entries_of(application), calendar, fee_time_excluded=fee_time_excluded())
-        fields = _store_state(application, state)
+        if application.status == Status.SUBMITTED:
+            fields = _awaiting_confirmation(application)
+        else:
+            state = clock.replay(entries_of(application), calendar, fee_time_excluded=fee_time_excluded())
+            fields = _store_state(application, state)
         if fields:
             application.save(update_fields=[*fields, "updated_at"])
             changed += 1
@@ -217,7 +221,9 @@ def submit_application(  # noqa: C901  intake: validation, idempotency and the r
     actor=None,
     files: tuple = (),
 ) -> Submission:
-    """Register an application with its receipt date (art. 31) and start the clock.
+    """Register an application with its receipt date (art. 31) and start the clock; an online
+    submission (no actor) is registered as submitted on ``received_on`` and its clock starts
+    when the disclosure office confirms it (art. 31(三), ``confirm_submission``).
 
     ``files`` are (Attachment.Kind, CheckedFile) pairs already checked by the form; they are
     staged and moved into place when the transaction commits, removed if it fails (REL-01).
@@ -233,6 +239,7 @@ def submit_application(  # noqa: C901  intake: validation, idempotency and the r
             return repeat
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The receipt date cannot be in the future.")})
+    online = channel == Channel.ONLINE
     if channel == Channel.ONLINE and actor is not None:
         raise ValidationError(_("Staff register letters, faxes and visits; online applications come from the portal."))
     if actor is not None and (actor.agency_id != agency.pk or not HANDLER_ROLES & user_roles(actor)):
@@ -252,7 +259,8 @@ def submit_application(  # noqa: C901  intake: validation, idempotency and the r
                 idempotency_key=idempotency_key or None,
                 request_hash=fingerprint,
                 channel=channel,
-                received_on=received_on,
+                received_on=None if online else received_on,
+                submitted_on=received_on if online else None,
                 **{name: fields[name] for name in APPLICANT_FIELDS if name in fields},
             )
             if any(kind == Attachment.Kind.IDENTITY_PROOF for kind, _checked, _name in stored):
@@ -272,22 +280,22 @@ def submit_application(  # noqa: C901  intake: validation, idempotency and the r
                 )
                 for kind, checked, name in stored
             )
-            ClockEvent.objects.create(
-                application=application,
-                kind=Kind.RECEIVED,
-                on=received_on,
-                data={"channel": channel},
-                actor_name=actor.full_name if actor else "",
-            )
-            state = clock.replay(entries_of(application), get_calendar(), fee_time_excluded=fee_time_excluded())
-            fields_changed = _store_state(application, state)
-            application.save(update_fields=fields_changed)
+            if online:
+                application.save(update_fields=_awaiting_confirmation(application))
+            else:
+                application.save(
+                    update_fields=_receive(application, on=received_on, actor=actor, data={"channel": channel})
+                )
             record_event(
-                "applications.application.received",
+                "applications.application.submitted" if online else "applications.application.received",
                 actor=actor,
                 obj=application,
                 agency=agency,
-                data={"channel": channel, "received_on": received_on, "due_on": application.due_on},
+                data={
+                    "channel": channel,
+                    "submitted_on" if online else "received_on": received_on,
+                    "due_on": application.due_on,
+                },
             )
     except IntegrityError:
         # A concurrent submission with the same key won the race: answer with its application.
@@ -297,6 +305,107 @@ def submit_application(  # noqa: C901  intake: validation, idempotency and the r
                 return repeat
         raise
     return Submission(application, code, True)
+
+
+def _receive(application: Application, *, on: date, actor: Any, data: dict[str, Any]) -> list[str]:
+    """Start the clock on ``on``: the ledger's first entry, and the derived state stored."""
+    ClockEvent.objects.create(
+        application=application,
+        kind=Kind.RECEIVED,
+        on=on,
+        data={k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()},
+        actor_id=actor.pk if actor else None,
+        actor_name=actor.full_name if actor else "",
+    )
+    state = clock.replay(entries_of(application), get_calendar(), fee_time_excluded=fee_time_excluded())
+    return _store_state(application, state)
+
+
+def confirmation_window(submitted_on: date) -> tuple[date, date]:
+    """The first day an online submission can be confirmed (the day itself when it is a working
+    day, else the next working day: art. 31(三) "双方确认之日") and the last day the office has
+    (1 working day after it was sent, seed E1)."""
+    calendar = get_calendar()
+    earliest = submitted_on if calendar.is_workday(submitted_on) else add_workdays(submitted_on, 1, calendar).due
+    return earliest, add_workdays(submitted_on, clock.CONFIRMATION_WORKING_DAYS, calendar).due
+
+
+def _awaiting_confirmation(application: Application) -> list[str]:
+    """An online submission's state before it is confirmed: its one step, the confirmation, and
+    the office's last day for it. Returns the changed field names."""
+    assert application.submitted_on is not None  # an online submission
+    _earliest, last = confirmation_window(application.submitted_on)
+    values = {
+        "status": Status.SUBMITTED,
+        "next_step": "confirm",
+        "next_step_due": last,
+        "next_step_due_provisional": get_calendar().is_provisional(last),
+    }
+    changed = [name for name, value in values.items() if getattr(application, name) != value]
+    for name in changed:
+        setattr(application, name, values[name])
+    return changed
+
+
+@audited_refusals("applications.application.action_refused", errors=(ClockError,))
+@transaction.atomic
+def confirm_submission(application: Application, *, actor: Any, on: date) -> Application:
+    """The disclosure office confirms an online submission (签收, art. 31(三)); the reply period
+    runs from that day. Never before the submission's first working day; a confirmation after
+    the office's last day (seed E1) counts from that last day, so the applicant loses no time
+    to the office's delay (decision 0030)."""
+
+    def write(locked: Application) -> Change:
+        if on > timezone.localdate():
+            raise ClockError(_("The date cannot be in the future."))
+        assert locked.submitted_on is not None
+        earliest, last = confirmation_window(locked.submitted_on)
+        if on < earliest:
+            raise ClockError(
+                _("Sent on %(sent)s, it can be confirmed from %(earliest)s, the first working day.")
+                % {"sent": locked.submitted_on.isoformat(), "earliest": earliest.isoformat()}
+            )
+        received = min(on, last)
+        locked.received_on = received
+        data = {"channel": locked.channel, "submitted_on": locked.submitted_on, "confirmed_on": on}
+        fields = ["received_on", *_receive(locked, on=received, actor=actor, data=data)]
+        return Change(
+            fields=fields,
+            audit_data={
+                "submitted_on": locked.submitted_on,
+                "confirmed_on": on,
+                "received_on": received,
+                "before": {"status": Status.SUBMITTED},
+                "after": {"status": locked.status, "due_on": locked.due_on},
+            },
+        )
+
+    return HANDLING.run(Kind.RECEIVED, application, actor=actor, write=write)
+
+
+def receive_unconfirmed_submissions(today: date | None = None) -> int:
+    """An online submission the office did not confirm by its last day is received as of that
+    day (decision 0030): the applicant's time never waits on the office. Audited, no actor."""
+    today = today or timezone.localdate()
+    late = Application.objects.filter(status=Status.SUBMITTED, next_step_due__lt=today).values_list("pk", flat=True)
+    done = 0
+    for pk in list(late):
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=pk)
+            if locked.status != Status.SUBMITTED or locked.next_step_due is None:
+                continue
+            received = locked.next_step_due
+            locked.received_on = received
+            changed = _receive(locked, on=received, actor=None, data={"channel": locked.channel, "deemed": True})
+            locked.save(update_fields=["received_on", *changed, "updated_at"])
+            record_event(
+                "applications.application.receipt_deemed",
+                obj=locked,
+                agency=locked.agency,
+                data={"submitted_on": locked.submitted_on, "received_on": received, "due_on": locked.due_on},
+            )
+            done += 1
+    return done
 
 
 @sensitive_variables("query_code")
@@ -449,6 +558,7 @@ def _fee(application: Application, *, mode: str, pages) -> dict[str, Any]:
     """The fee of this application by request or by volume (109号 arts. 3–5), with its basis."""
     from gongkai.applications import fees
 
+    assert application.received_on is not None
     if mode == fees.PER_REQUEST:
         month = application.received_on.replace(day=1)
         same_applicant = (

@@ -19,3 +19,12 @@ def daily_personal_data_purge() -> int:
 
     result = purge_personal_data()
     return result.applications + result.identity_proofs
+
+
+@db_periodic_task(crontab(hour="0", minute="20"))
+def daily_receive_unconfirmed_submissions() -> int:
+    """Art. 31(三), decision 0030: an online submission the office did not confirm by its last
+    day is received as of that day."""
+    from gongkai.applications.services import receive_unconfirmed_submissions
+
+    return receive_unconfirmed_submissions()

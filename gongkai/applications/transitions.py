@@ -19,7 +19,8 @@ from gongkai.applications.models import Application, ClockEvent
 from gongkai.applications.permissions import acts_only_as_office, denied_message, of_assigned_office, roles_for
 from gongkai.core.workflow import Transition, Workflow
 
-OPEN = frozenset(OPEN_STATUSES)
+# An online submission waits for its confirmation (art. 31(三)) before anything else is recorded.
+OPEN = frozenset(OPEN_STATUSES) - {Status.SUBMITTED}
 RECEIVED = frozenset({Status.RECEIVED})
 ANOTHER_STEP = _("Another step is still waiting; finish it first.")
 NO_CORRECTION = _("No correction has been requested.")
@@ -31,6 +32,12 @@ KEEPS: frozenset[str] = frozenset()
 
 # kind: (from, to, refusal when the status does not allow it)
 MOVES: dict[str, tuple[frozenset[str], frozenset[str], Any]] = {
+    # The disclosure office confirms an online submission (签收): the day the clock starts.
+    Kind.RECEIVED: (
+        frozenset({Status.SUBMITTED}),
+        RECEIVED,
+        _("The application has already been received."),
+    ),
     Kind.CORRECTION_REQUESTED: (
         RECEIVED,
         frozenset({Status.AWAITING_CORRECTION}),
@@ -92,7 +99,7 @@ HANDLING: Workflow[Application] = Workflow(
     ],
     check=_office_check,
     select_related=("agency", "assigned_office"),
-    initial=Status.RECEIVED,
+    initial=Status.SUBMITTED,
     other_agency=_("This application belongs to another agency."),
     error=ClockError,
     closed=(Status.REPLIED, Status.ABANDONED),

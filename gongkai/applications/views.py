@@ -10,6 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,9 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock, spam
-from gongkai.applications.choices import NoticeKind
+from gongkai.applications.choices import NoticeKind, Status
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.forms import (
     AssignForm,
@@ -52,6 +54,7 @@ from gongkai.applications.permissions import (
 from gongkai.applications.selectors import application_deadline_counts, applications_visible_to
 from gongkai.applications.services import (
     IdempotencyConflict,
+    confirm_submission,
     entries_of,
     fee_time_excluded,
     find_for_applicant,
@@ -70,6 +73,7 @@ from gongkai.core.uploads import CONTENT_TYPES, download_response, integrity_ref
 
 ATTACHMENT_FIELDS = (("identity_proof", "identity_proof"), ("scanned_letter", "scanned_letter"))
 STEP_LABELS = {
+    "confirm": gettext_lazy("Confirm the online submission (1 working day)"),
     "inform": gettext_lazy("Tell how to obtain published information (5 working days, E3)"),
     "register": gettext_lazy("Register (1 working day, E1)"),
     "review": gettext_lazy("Review (2 working days, E2)"),
@@ -243,7 +247,8 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
         "applications/staff_list.html",
         {
             "agency": agency,
-            "applications": selected.order_by("due_on", "received_on")[:200],
+            # Waiting ones (a submission to confirm, a suspension) first, the same on every database.
+            "applications": selected.order_by(F("due_on").asc(nulls_first=True), "received_on", "pk")[:200],
             "show": show,
             "counts": counts,
             "today": today,
@@ -284,6 +289,7 @@ def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 
 EVENT_FORMS = {
+    Kind.RECEIVED: ClockEventForm,  # confirming an online submission (art. 31(三))
     Kind.CORRECTION_REQUESTED: CorrectionForm,
     Kind.CORRECTION_RECEIVED: ClockEventForm,
     Kind.CORRECTION_LAPSED: ClockEventForm,
@@ -303,6 +309,7 @@ EVENT_FORMS = {
 }
 # Which actions the page offers in each status; the person's role and the clock narrow them.
 ACTIONS = {
+    "submitted": [Kind.RECEIVED],
     "received": [
         Kind.ASSIGNED,
         Kind.NOTE_ADDED,
@@ -341,7 +348,7 @@ def _detail_context(
     ]
     today = timezone.localdate()
     forms = forms or {}
-    labels = dict(application.clock_events.model.KIND_CHOICES)
+    labels = {**dict(application.clock_events.model.KIND_CHOICES), Kind.RECEIVED: _("Confirm receipt")}
     actions = [
         (
             k,
@@ -353,6 +360,16 @@ def _detail_context(
     steps = clock.internal_steps(
         entries_of(application), get_calendar(), registered_on=timezone.localtime(application.created_at).date()
     )
+    if application.status == Status.SUBMITTED and application.next_step_due:
+        steps = [
+            clock.Step(
+                "confirm",
+                application.next_step_due,
+                None,
+                Role.DISCLOSURE_OFFICER,
+                application.next_step_due_provisional,
+            )
+        ]
     history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(application.pk))[:50]
     notice_kinds = [(k, NoticeKind(k).label) for k in available_kinds(application)]
     return {
@@ -392,16 +409,19 @@ def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) 
         if "office" in data:
             data["office"] = data["office"].pk
         try:
-            record_clock_event(
-                application,
-                actor=request.user,
-                kind=kind,
-                on=form.cleaned_data["on"],
-                data=data,
-                note=form.cleaned_data.get("note", ""),
-                outcome=form.cleaned_data.get("outcome", ""),
-                reason=form.cleaned_data.get("reason", ""),
-            )
+            if kind == Kind.RECEIVED:
+                confirm_submission(application, actor=request.user, on=form.cleaned_data["on"])
+            else:
+                record_clock_event(
+                    application,
+                    actor=request.user,
+                    kind=kind,
+                    on=form.cleaned_data["on"],
+                    data=data,
+                    note=form.cleaned_data.get("note", ""),
+                    outcome=form.cleaned_data.get("outcome", ""),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
         except ClockError as exc:
             form.add_error(None, str(exc))
         else:

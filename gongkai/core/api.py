@@ -85,6 +85,8 @@ VALIDATION_MESSAGES = {
     "string_too_long": gettext_lazy("The value is too long."),
     "string": gettext_lazy("Enter text."),
     "json": gettext_lazy("The request body is not valid JSON."),
+    "enum": gettext_lazy("Choose one of the values the schema lists."),
+    "literal_error": gettext_lazy("Choose one of the values the schema lists."),
 }
 
 

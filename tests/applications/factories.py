@@ -32,16 +32,27 @@ def applicant_fields(**overrides):
     return fields
 
 
-def make_application(agency, *, received_on: date | None = None, **overrides):
+def make_application(agency, *, received_on: date | None = None, confirmed: bool = True, **overrides):
+    """An online application sent on ``received_on`` (today by default) and, unless
+    ``confirmed=False``, confirmed by the disclosure office the same day (art. 31(三))."""
     from django.utils import timezone
 
-    return submit_application(
+    from gongkai.accounts.choices import Role
+    from gongkai.accounts.models import User
+    from gongkai.applications.services import confirm_submission
+
+    sent_on = received_on or timezone.localdate()
+    application = submit_application(
         agency=agency,
         fields=applicant_fields(**overrides),
         channel="online",
-        received_on=received_on or timezone.localdate(),
+        received_on=sent_on,
         idempotency_key=f"test-key-{next(_keys)}-{agency.pk}",
     ).application
+    if not confirmed:
+        return application
+    officer = User.objects.filter(agency=agency, role_assignments__role=Role.DISCLOSURE_OFFICER).first()
+    return confirm_submission(application, actor=officer, on=sent_on)
 
 
 def make_notice(application, kind: str = "receipt"):
@@ -62,7 +73,7 @@ def make_notice(application, kind: str = "receipt"):
         document_number=f"{application.number}-01",
         title="受理回执",
         text="",
-        served_on=application.received_on,
+        served_on=application.received_on or application.submitted_on,
         served_by="email",
         pdf_name=path.name,
         pdf_sha256=digest,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from gongkai.accounts.choices import Role
 from gongkai.applications import spam
 from gongkai.applications.models import Application, ClockEvent
+from gongkai.applications.services import confirm_submission
 from gongkai.applications.validators import resident_id_check_character, validate_resident_id
 from gongkai.core.models import AuditEvent
 from tests.applications.factories import CANARY_ID, applicant_fields, make_application
@@ -76,7 +77,8 @@ def test_bad_identity_numbers_are_explained(number, message):
 # --- the public form --------------------------------------------------------------------------
 
 
-def test_a_person_applies_online_and_gets_number_code_and_due_date(client, world):
+@time_machine.travel("2026-10-09 10:00 +0800", tick=False)
+def test_a_person_applies_online_and_gets_number_code_and_the_confirmation_day(client, world):
     response = client.post(apply_url(), form_data())
     assert response.status_code == 302
     receipt = client.get(response["Location"])
@@ -87,11 +89,18 @@ def test_a_person_applies_online_and_gets_number_code_and_due_date(client, world
     assert code
     assert code in body
     assert application.channel == "online"
-    assert application.received_on == timezone.localdate()
-    assert application.due_on is not None
+    # Art. 31(三): received on the day the office confirms it; until then no clock runs.
+    assert (application.status, application.submitted_on, application.received_on) == (
+        "submitted",
+        date(2026, 10, 9),
+        None,
+    )
+    assert application.due_on is None
     assert code not in application.query_code_hash
-    assert ClockEvent.objects.get(application=application).kind == "received"
-    assert AuditEvent.objects.filter(event="applications.application.received").exists()
+    assert not ClockEvent.objects.filter(application=application).exists()
+    assert AuditEvent.objects.filter(event="applications.application.submitted").count() == 1
+    # 1 working day after Friday 10-09 is Saturday 10-10, a make-up working day.
+    assert "将于 2026-10-10 前确认收到您的申请" in body
 
 
 def test_double_submission_creates_one_application_with_the_same_receipt(client, world):
@@ -160,14 +169,15 @@ def test_application_numbers_are_sequential_per_agency_and_year(world):
 # --- tracking -----------------------------------------------------------------------------
 
 
+@time_machine.travel("2026-10-09 10:00 +0800", tick=False)
 def test_the_applicant_tracks_with_number_and_code_and_nobody_else_can(client, world):
     response = client.post(apply_url(), form_data())
     code = client.get(response["Location"]).context["query_code"]
     number = Application.objects.get().number
     found = client.post(reverse("applications:track"), {"number": number, "query_code": code})
     assert found.status_code == 200
-    assert "答复期限" in found.content.decode()
-    assert "收到申请" in found.content.decode()
+    assert "已提交，待政府信息公开工作机构确认收到" in found.content.decode()
+    assert "2026-10-10" in found.content.decode()  # the day the office confirms by
     wrong = client.post(reverse("applications:track"), {"number": number, "query_code": "WRONGCODE1"})
     assert wrong.status_code == 404
     assert "茅畲乡 2026 年宅基地审批结果" not in wrong.content.decode()
@@ -185,15 +195,28 @@ def api_body(**overrides):
     return body
 
 
+@time_machine.travel("2026-10-09 10:00 +0800", tick=False)
 def test_api_creates_once_per_idempotency_key(client, world):
     first = client.post("/api/v1/applications", api_body(), content_type="application/json")
     assert first.status_code == 201
     data = first.json()
-    assert set(data) == {"number", "query_code", "received_on", "due_on", "due_on_provisional"}
+    assert set(data) == {
+        "number",
+        "query_code",
+        "status",
+        "submitted_on",
+        "received_on",
+        "due_on",
+        "due_on_provisional",
+    }
+    assert (data["status"], data["submitted_on"], data["received_on"]) == ("submitted", "2026-10-09", None)
     again = client.post("/api/v1/applications", api_body(), content_type="application/json")
     assert again.status_code == 200
     assert again.json() == data
     assert Application.objects.count() == 1
+    confirm_submission(
+        Application.objects.get(), actor=world.person(world.township, Role.DISCLOSURE_OFFICER), on=date(2026, 10, 9)
+    )
     status = client.get(f"/api/v1/applications/{data['number']}", headers={"X-Query-Code": data["query_code"]})
     assert status.status_code == 200
     assert status.json()["timeline"][0]["event"] == "收到申请"
@@ -259,3 +282,50 @@ def test_near_the_limit_a_check_question_is_asked_and_must_be_right(client, worl
     )
     assert ok.status_code == 302
     assert Application.objects.count() == 3
+
+
+# --- API conventions (issue 10) -----------------------------------------------------------------
+
+
+def test_the_openapi_document_declares_every_closed_set_as_an_enum_with_its_labels(client, world):
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+
+    def enum_of(model: str, field: str) -> tuple[list[str], str]:
+        prop = components[model]["properties"][field]
+        target = components[prop["$ref"].rsplit("/", 1)[-1]] if "$ref" in prop else prop
+        return target["enum"], prop.get("description", "")
+
+    values, description = enum_of("ApplicationIn", "id_type")
+    assert values == ["resident_id", "passport", "other", "credit_code"]
+    assert "resident_id：居民身份证" in description
+    for field, expected in {
+        "applicant_type": {
+            "natural_person",
+            "business",
+            "research",
+            "nonprofit",
+            "legal_service",
+            "other_organisation",
+        },
+        "requested_form": {"paper", "electronic", "inspection"},
+        "delivery": {"post", "email", "pickup", "online"},
+    }.items():
+        assert set(enum_of("ApplicationIn", field)[0]) == expected, field
+    assert "submitted" in enum_of("ApplicationStatusOut", "status")[0]
+
+
+def test_a_value_outside_the_set_gets_a_chinese_message_and_saves_nothing(client, world):
+    response = client.post("/api/v1/applications", api_body(delivery="pigeon"), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"delivery": ["请从接口文档列出的值中选择。"]}}
+    assert Application.objects.count() == 0
+
+
+def test_the_agencies_that_take_applications_are_listed(client, world):
+    agencies = client.get("/api/v1/agencies").json()
+    township = next(a for a in agencies if a["slug"] == "maoshe")
+    assert township["name"] == "台州市黄岩区茅畲乡人民政府"
+    assert township["disclosure_office"] == "茅畲乡党政综合办公室（党政办）"
+    assert township["phone"] == "0576-84010000"
+    assert {a["slug"] for a in agencies} == {"huangyan", "maoshe", "huangyan-agri"}

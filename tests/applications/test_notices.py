@@ -225,8 +225,15 @@ def test_the_applicant_downloads_notices_with_number_and_code_only(client, world
     number, code = response.json()["number"], response.json()["query_code"]
     client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
     from gongkai.applications.models import Application
+    from gongkai.applications.services import confirm_submission
 
-    serve(client, Application.objects.get(number=number), "receipt")
+    submitted = Application.objects.get(number=number)
+    # Before the office confirms the submission (art. 31(三)) there is nothing to acknowledge.
+    assert serve(client, submitted, "receipt").status_code == 400
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    confirm_submission(submitted, actor=officer, on=date(2026, 10, 13))
+    serve(client, submitted, "receipt")
+    assert "本机关于2026年10月13日收到您提出的政府信息公开申请" in Notice.objects.get().text
     client.logout()
     notice = Notice.objects.get()
     url = reverse("applications:track-notice")

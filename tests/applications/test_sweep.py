@@ -71,3 +71,17 @@ def test_internal_step_reminders_go_to_the_steps_owner(world, make_user, django_
     assert len(step_mail) == 1
     assert step_mail[0].to == ["maoshe.agri@example.gov.cn"]
     assert "已超期" in step_mail[0].subject
+
+
+def test_a_submission_to_confirm_reminds_the_disclosure_officers(world, django_capture_on_commit_callbacks):
+    """Art. 31(三), seed E1: the office hears of an online submission it has to confirm."""
+    with time_machine.travel("2026-10-09 10:00 +0800"):
+        application = make_application(world.township, received_on=date(2026, 10, 9), confirmed=False)
+    assert (application.next_step, application.next_step_due) == ("confirm", date(2026, 10, 10))
+    with time_machine.travel("2026-10-09 18:00 +0800"), django_capture_on_commit_callbacks(execute=True):
+        sweep_deadlines()
+        sweep_deadlines()
+    confirm_mail = [m for m in mail.outbox if "确认收到网上申请" in m.subject]
+    assert len(confirm_mail) == 1
+    assert application.number in confirm_mail[0].subject
+    assert confirm_mail[0].to == ["maoshe.disclosure@example.gov.cn"]

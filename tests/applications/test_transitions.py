@@ -16,7 +16,7 @@ from gongkai.accounts.choices import Role
 from gongkai.applications.choices import Status
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.models import Application
-from gongkai.applications.services import record_clock_event
+from gongkai.applications.services import confirm_submission, record_clock_event
 from gongkai.applications.transitions import HANDLING, MOVES
 from gongkai.core.models import AuditEvent
 from tests.applications.factories import make_application
@@ -42,9 +42,14 @@ class People:
 
     def record(self, application, kind, on, *, actor=None, **extra):
         actor = actor or self.officer
+        if kind == Kind.RECEIVED:  # the confirmation of an online submission (art. 31(三))
+            return confirm_submission(application, actor=actor, on=on)
         return record_clock_event(application, actor=actor, kind=kind, on=on, **extra)
 
     # -- states, each reached through the services -------------------------------------------
+    def submitted(self):
+        return make_application(self.world.township, received_on=RECEIVED_ON, confirmed=False)
+
     def received(self):
         return make_application(self.world.township, received_on=RECEIVED_ON)
 
@@ -82,6 +87,7 @@ class People:
 
 
 STATES = {
+    Status.SUBMITTED: "submitted",
     Status.RECEIVED: "received",
     Status.AWAITING_CORRECTION: "awaiting_correction",
     Status.CONSULTING: "consulting",
@@ -103,7 +109,7 @@ def people(world):
 
 
 def test_the_table_covers_every_kind_staff_record():
-    assert set(MOVES) == set(Kind.ALL) - {Kind.RECEIVED}
+    assert set(MOVES) == set(Kind.ALL)
     assert {t.audit for t in HANDLING.transitions} == {f"applications.application.{kind}" for kind in MOVES}
 
 
@@ -157,6 +163,7 @@ def test_the_wrong_role_is_refused_with_the_kinds_own_message(people):
 
 
 ALLOWED = [
+    ("submitted", Kind.RECEIVED, "officer", {"on": RECEIVED_ON}, Status.RECEIVED),
     (
         "received",
         Kind.CORRECTION_REQUESTED,

@@ -40,18 +40,23 @@ def test_apply_online_then_track_then_staff_see_it(page, live_site):
     page.get_by_label("查询码").fill(code)
     page.get_by_role("button", name="查询").click()
     text = page.locator("main").inner_text()
-    assert "办理中" in text
-    assert "答复期限" in text
+    # Art. 31(三): received when the office confirms it; until then the applicant sees so.
+    assert "已提交，待政府信息公开工作机构确认收到" in text
+    assert "确认收到期限" in text
 
     sign_in(page, base_url, "maoshe.disclosure", credentials["maoshe.disclosure"])
     page.get_by_role("link", name="依申请公开").first.click()
     row = page.get_by_role("row").filter(has_text=number)
     assert row.count() == 1
     assert "138****8000" in row.inner_text()
+    assert "待确认" in row.inner_text()
     row.get_by_role("link", name=number).click()
     assert "1101**********4573" in page.locator("main").inner_text()
     assert "110101199003074573" not in page.content()
     assert_no_axe_violations(page)
+    record(page, "确认收到")
+    assert "办理中" in page.locator("main").inner_text()
+    assert page.get_by_test_id("due").is_visible()
 
 
 def record(page, kind_label, **fields):

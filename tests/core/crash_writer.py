@@ -15,7 +15,7 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
-from gongkai.accounts.models import Agency  # noqa: E402
+from gongkai.accounts.models import Agency, User  # noqa: E402
 from gongkai.applications.models import Attachment  # noqa: E402
 from gongkai.applications.services import submit_application  # noqa: E402
 from gongkai.core.uploads import CheckedFile  # noqa: E402
@@ -24,6 +24,8 @@ from tests.applications.factories import applicant_fields  # noqa: E402
 
 def main() -> None:
     agency = Agency.objects.get(slug="maoshe")
+    # Letters registered by the office: each starts its clock at once (one ledger entry).
+    officer = User.objects.filter(agency=agency, role_assignments__role="disclosure_officer").first()
     data = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n" + os.urandom(200_000)
     for n in range(1, 10_000):
         digest = hashlib.sha256(data).hexdigest()
@@ -31,8 +33,9 @@ def main() -> None:
         submit_application(
             agency=agency,
             fields=applicant_fields(),
-            channel="online",
+            channel="registered_post",
             received_on=timezone.localdate(),
+            actor=officer,
             files=((Attachment.Kind.IDENTITY_PROOF, proof),),
         )
         print(f"committed {n}", flush=True)

@@ -105,6 +105,7 @@ EXPECTED = {
     "applications:template-edit": (OFFICERS, 200, "own-agency-template"),
     "api:applications_create": (ANON, 405, None),  # POST only
     "api:applications_status": (ANON, 404, "api-application"),  # without the query code
+    "api:agencies_list": (ANON, 200, None),
     "api:openapi-json": (ANON, 200, None),
     "api:workdays_add": (ANON, 200, "query-add"),
     "api:workdays_between_view": (ANON, 200, "query-between"),

@@ -43,12 +43,15 @@ def tracked(world):
 
     from gongkai.applications.services import submit_application
 
+    # A letter registered by the office: received on the day (an online one waits for its
+    # confirmation, art. 31(三)).
     submission = submit_application(
         agency=world.township,
         fields=applicant_fields(),
-        channel="online",
+        channel="registered_post",
         received_on=timezone.localdate(),
         idempotency_key="robust-tracked-0001",
+        actor=world.person(world.township, Role.DISCLOSURE_OFFICER),
     )
     return submission.application.number, submission.query_code
 
