@@ -113,6 +113,10 @@ class NoticeKind(models.TextChoices):
     REPLY_OTHER = "reply_other", _("Reply: other (art. 36(7))")
 
 
+# Letters to someone other than the applicant: they name what the applicant asked for and may name
+# the applicant, so the applicant never sees or downloads them (issue 10).
+NOT_FOR_APPLICANT = frozenset({NoticeKind.THIRD_PARTY})
+
 # Each outcome implies one reply letter (art. 36); withheld grounds share one letter whose reasons
 # paragraph names the ground.
 REPLY_KIND_BY_OUTCOME = {

@@ -107,7 +107,12 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     corrected = new(4, today - 4 * DAY)
     event(corrected, Kind.CORRECTION_REQUESTED, today - 2 * DAY, data={"period_end": today + 10 * DAY})
     consulted = new(5, today - 16 * DAY)
-    event(consulted, Kind.CONSULTATION_STARTED, today - 6 * DAY, data={"party": "third_party"})
+    third_party = {
+        "party": "third_party",
+        "party_name": "台州市黄岩区某农业开发有限公司",
+        "party_contact": "茅畲乡工业园区 8 号",
+    }
+    event(consulted, Kind.CONSULTATION_STARTED, today - 6 * DAY, data=third_party)
     extended = new(6, _received_for_due_in(today, 1))
     event(extended, Kind.EXTENSION_APPROVED, today, actor=leader, data={"working_days": 15})
     disclosed = new(7, today - 60 * DAY)
@@ -128,7 +133,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         "所申请信息中涉及个人身份信息的部分属于个人隐私，依据条例第十五条、第三十七条作区分处理，其余部分予以公开。",
     )
     refused = new(9, today - 55 * DAY)
-    event(refused, Kind.CONSULTATION_STARTED, today - 50 * DAY, data={"party": "third_party"})
+    event(refused, Kind.CONSULTATION_STARTED, today - 50 * DAY, data=third_party)
     event(refused, Kind.CONSULTATION_ENDED, today - 42 * DAY)
     reply(
         refused,
@@ -152,6 +157,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         served_by="email",
         note="请写明所需信息的时间范围，并提供身份证件复印件。",
     )
+    issue_notice(consulted, actor=officer, kind="third_party", served_on=today - 6 * DAY, served_by="post")
     issue_notice(disclosed, actor=officer, kind="reply_disclosed", served_on=today - 45 * DAY, served_by="email")
     issue_notice(refused, actor=officer, kind="reply_withheld", served_on=today - 35 * DAY, served_by="post")
     first = made[2]

@@ -142,6 +142,13 @@ class ConsultationForm(ClockEventForm):
         label=_("Consulted"),
         choices=[("third_party", _("A third party (art. 32)")), ("other_agency", _("Another agency (art. 34)"))],
     )
+    # The letter is addressed to the consulted party, never to the applicant (issue 10).
+    party_name = forms.CharField(label=_("Name of the consulted party"), max_length=100)
+    party_contact = forms.CharField(
+        label=_("Address or contact for the letter"),
+        max_length=200,
+        help_text=_("Where the consultation letter is sent: postal address, e-mail or phone."),
+    )
 
 
 class FeeForm(ClockEventForm):

@@ -121,6 +121,18 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
     return context
 
 
+def _addressee(application: Application, kind: str) -> str:
+    """Whom the letter is addressed to: the consulted third party for its letter (art. 32),
+    the applicant for every other."""
+    if kind != NoticeKind.THIRD_PARTY:
+        return application.applicant_name
+    consultation = _last(application, Kind.CONSULTATION_STARTED)
+    name = str(consultation.data.get("party_name", "")).strip() if consultation else ""
+    if not name:
+        raise NoticeError(_("Record whom the consultation is addressed to (name and address) first."))
+    return name
+
+
 def _reason(text: str) -> str:
     """The extension's reason as it fits "因……，不能在规定期限内作出答复": without a leading 因 or
     由于 of its own and without closing punctuation, so the letter never reads "因因"."""
@@ -206,6 +218,7 @@ def issue_notice(
         raise NoticeError(_("This notice does not fit the application's state."))
     if application.received_on is None or served_on < application.received_on:
         raise NoticeError(_("A notice cannot be served before the application was received."))
+    addressee = _addressee(application, kind)
     title, body = template_for(application.agency, kind)
     context = _context(application, note=note.strip(), served_on=served_on)
     if kind == NoticeKind.EXTENSION:
@@ -224,7 +237,7 @@ def issue_notice(
         issuer=application.agency.name,
         document_number=document_number(application.agency, kind, served_on.year),
         title=title,
-        addressee=application.applicant_name,
+        addressee=addressee,
         paragraphs=paragraphs,
         signed_on=served_on,
     )

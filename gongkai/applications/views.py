@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock, spam
-from gongkai.applications.choices import NoticeKind, Status
+from gongkai.applications.choices import NOT_FOR_APPLICANT, NoticeKind, Status
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.forms import (
     AssignForm,
@@ -216,7 +216,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if application:
         # The applicant sees the legal steps, never the office's internal ones (notes, drafts).
         context["events"] = application.clock_events.exclude(kind__in=Kind.INTERNAL)
-        context["notices"] = application.notices.all()
+        context["notices"] = application.notices.exclude(kind__in=NOT_FOR_APPLICANT)
         context["query_code"] = request.POST.get("query_code", "")[:40]
     return render(request, "applications/track.html", context, status=status)
 
@@ -530,7 +530,8 @@ def track_notice(request: HttpRequest) -> HttpResponse:
     notice_pk = request.POST.get("notice", "")
     if not (notice_pk.isascii() and notice_pk.isdigit()):  # "abc" was a 500 (WEB-05)
         raise Http404
-    notice = get_object_or_404(Notice, pk=notice_pk, application=application)
+    # A letter to the third party is not the applicant's to read: as if it did not exist.
+    notice = get_object_or_404(application.notices.exclude(kind__in=NOT_FOR_APPLICANT), pk=notice_pk)
     return _notice_file(notice, request.POST.get("format", "pdf"))
 
 

@@ -76,7 +76,15 @@ def test_a_late_correction_notice_is_refused_and_nothing_is_saved(officer, appli
 
 
 def test_third_party_consultation_time_is_not_counted(officer, application):
-    post_event(officer, application, "consultation_started", on="2026-10-12", party="third_party")
+    post_event(
+        officer,
+        application,
+        "consultation_started",
+        on="2026-10-12",
+        party="third_party",
+        party_name="某农业开发有限公司",
+        party_contact="工业园区 8 号",
+    )
     application.refresh_from_db()
     assert application.status == "consulting"
     assert application.suspended_until == date(2026, 11, 2)

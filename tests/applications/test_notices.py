@@ -378,3 +378,64 @@ def test_an_agency_template_cannot_drop_what_the_law_makes_a_letter_say(officer,
     assert response.status_code == 400
     assert "缴费方式" in response.content.decode()
     assert AuditEvent.objects.filter(event="applications.notice_template.updated").count() == 0
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_the_third_partys_letter_goes_to_the_third_party_and_the_applicant_never_sees_it(client, world):
+    """Art. 32: the consultation letter is addressed to the third party; it names what the
+    applicant asked for, so the applicant neither sees it on the tracking page nor downloads it."""
+    response = client.post("/api/v1/applications", api_body_for_notices(), content_type="application/json")
+    number, code = response.json()["number"], response.json()["query_code"]
+    from gongkai.applications.models import Application
+    from gongkai.applications.services import confirm_submission
+
+    application = Application.objects.get(number=number)
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    confirm_submission(application, actor=officer, on=date(2026, 10, 13))
+    client.force_login(officer)
+    assert serve(client, application, "receipt").status_code == 302
+    url = reverse("applications:staff-event", args=["maoshe", number, "consultation_started"])
+    # Without the party the letter could not be addressed: the form refuses.
+    refused = client.post(url, {"on": "2026-10-13", "party": "third_party"})
+    assert refused.status_code == 400
+    assert application.clock_events.filter(kind="consultation_started").count() == 0
+    done = client.post(
+        url,
+        {
+            "on": "2026-10-13",
+            "party": "third_party",
+            "party_name": "某农业开发有限公司",
+            "party_contact": "工业园区 8 号",
+        },
+    )
+    assert done.status_code == 302
+    assert serve(client, application, "third_party", note="请就是否同意公开提出意见。").status_code == 302
+    letter = Notice.objects.get(kind="third_party")
+    pdf_text, _fonts = pdf_text_and_fonts(notice_path(letter.pdf_name).read_bytes())
+    assert "某农业开发有限公司" in pdf_text
+    assert "测试金丝雀" not in pdf_text
+    client.logout()
+    tracked = client.post(reverse("applications:track"), {"number": number, "query_code": code})
+    page = tracked.content.decode()
+    assert "受理回执" in page
+    assert "征询函" not in page
+    download = reverse("applications:track-notice")
+    assert client.post(download, {"number": number, "query_code": code, "notice": letter.pk}).status_code == 404
+    receipt = Notice.objects.get(kind="receipt")
+    assert client.post(download, {"number": number, "query_code": code, "notice": receipt.pk}).status_code == 200
+
+
+def api_body_for_notices():
+    return {
+        "agency": "maoshe",
+        "idempotency_key": "third-party-key-0001",
+        "applicant_type": "natural_person",
+        "applicant_name": "测试金丝雀",
+        "id_type": "resident_id",
+        "id_number": "110101199003074573",
+        "phone": "13800138000",
+        "info_title": "宅基地审批结果",
+        "info_description": "2026 年宅基地审批结果。",
+        "requested_form": "electronic",
+        "delivery": "online",
+    }
