@@ -206,21 +206,7 @@ def test_an_altered_file_is_withheld_and_audited(officer, application):
 @time_machine.travel("2026-10-13 10:00 +0800")
 def test_the_applicant_downloads_notices_with_number_and_code_only(client, world):
     response = client.post(
-        "/api/v1/applications",
-        {
-            "agency": "maoshe",
-            "idempotency_key": "notice-key-0000000001",
-            "applicant_type": "natural_person",
-            "applicant_name": "测试金丝雀",
-            "id_type": "resident_id",
-            "id_number": "110101199003074573",
-            "phone": "13800138000",
-            "info_title": "宅基地审批结果",
-            "info_description": "2026 年宅基地审批结果。",
-            "requested_form": "electronic",
-            "delivery": "online",
-        },
-        content_type="application/json",
+        "/api/v1/applications", api_body_for_notices("notice-key-0000000001"), content_type="application/json"
     )
     number, code = response.json()["number"], response.json()["query_code"]
     client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
@@ -384,7 +370,9 @@ def test_an_agency_template_cannot_drop_what_the_law_makes_a_letter_say(officer,
 def test_the_third_partys_letter_goes_to_the_third_party_and_the_applicant_never_sees_it(client, world):
     """Art. 32: the consultation letter is addressed to the third party; it names what the
     applicant asked for, so the applicant neither sees it on the tracking page nor downloads it."""
-    response = client.post("/api/v1/applications", api_body_for_notices(), content_type="application/json")
+    response = client.post(
+        "/api/v1/applications", api_body_for_notices("third-party-key-0001"), content_type="application/json"
+    )
     number, code = response.json()["number"], response.json()["query_code"]
     from gongkai.applications.models import Application
     from gongkai.applications.services import confirm_submission
@@ -425,10 +413,11 @@ def test_the_third_partys_letter_goes_to_the_third_party_and_the_applicant_never
     assert client.post(download, {"number": number, "query_code": code, "notice": receipt.pk}).status_code == 200
 
 
-def api_body_for_notices():
+def api_body_for_notices(idempotency_key: str) -> dict[str, str]:
+    """An application as a client of the API sends it."""
     return {
         "agency": "maoshe",
-        "idempotency_key": "third-party-key-0001",
+        "idempotency_key": idempotency_key,
         "applicant_type": "natural_person",
         "applicant_name": "测试金丝雀",
         "id_type": "resident_id",
