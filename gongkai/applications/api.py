@@ -6,6 +6,7 @@ Mounted on the project API (``gongkai.core.api``) from ApplicationsConfig.ready(
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypedDict
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -48,6 +49,15 @@ class ApplicationIn(Schema):
     info_description: str
     requested_form: str = Field(description="paper、electronic、inspection")
     delivery: str = Field(description="post、email、pickup、online")
+
+
+class _RequestParts(TypedDict):
+    """What identifies one submission: the keyword arguments of find_repeat and submit_application."""
+
+    agency: Agency
+    idempotency_key: str
+    fields: dict[str, Any]
+    channel: str
 
 
 class ApplicationCreated(Schema):
@@ -102,7 +112,7 @@ def applications_create(request: HttpRequest, payload: ApplicationIn):
         return Status(400, {"errors": {field: list(messages) for field, messages in form.errors.items()}})
     # The key is the client's, scoped to the agency and bound to the request (AC-02): the same key
     # with the same request is a retry (200, same answer); with another request it is refused.
-    request_parts = {
+    request_parts: _RequestParts = {
         "agency": agency,
         "idempotency_key": payload.idempotency_key,
         "fields": {**form.cleaned_data, "has_identity_proof": False},
