@@ -11,6 +11,7 @@ import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -171,6 +172,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when REDIS_URL is set, else a database table (created by `migrate`; gongkai.core.cache
 # makes its counters atomic). Never a per-process cache (decision 0016).
 REDIS_URL = envstr("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

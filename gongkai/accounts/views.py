@@ -11,7 +11,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -32,6 +32,7 @@ from gongkai.accounts.permissions import (
     get_staff_member_for_user,
     visible_role_requests,
 )
+from gongkai.accounts.requests import StaffRequest
 from gongkai.accounts.services import (
     AGENCY_CONTACT_FIELDS,
     approve_role_request,
@@ -60,7 +61,7 @@ class LogoutView(auth_views.LogoutView):
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: StaffRequest) -> HttpResponse:
     from gongkai.accounts.services import change_own_password
 
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -80,11 +81,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     roles = user_roles(request.user)
     assignments = request.user.role_assignments.select_related("office").order_by("role")
     warn_year = None
-    if Role.SYSTEM_ADMIN in roles and request.user.agency.parent_id is None:
+    agency = request.user.agency  # a staff page: the access policy let in only a person with an agency
+    if Role.SYSTEM_ADMIN in roles and agency is not None and agency.parent_id is None:
         warn_year = missing_next_year()
     role_requests_waiting = None
     if roles & {Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER}:
@@ -103,7 +105,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def user_list(request: StaffRequest, agency_slug: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     staff = agency.staff.prefetch_related("role_assignments__office").order_by("-is_active", "username")
     pending = set(
@@ -115,7 +117,7 @@ def user_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def user_create(request: StaffRequest, agency_slug: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     form = StaffCreateForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +141,7 @@ def user_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def user_edit(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     member = get_staff_member_for_user(request.user, agency, pk)
     assignments = list(member.role_assignments.select_related("office"))
@@ -186,7 +188,7 @@ def user_edit(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _set_active(request: HttpRequest, agency_slug: str, pk: int, *, active: bool) -> HttpResponse:
+def _set_active(request: StaffRequest, agency_slug: str, pk: int, *, active: bool) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     member = get_staff_member_for_user(request.user, agency, pk)
     member = set_user_active(actor=request.user, user=member, active=active)
@@ -196,17 +198,17 @@ def _set_active(request: HttpRequest, agency_slug: str, pk: int, *, active: bool
 
 
 @require_POST
-def user_deactivate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def user_deactivate(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     return _set_active(request, agency_slug, pk, active=False)
 
 
 @require_POST
-def user_activate(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def user_activate(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     return _set_active(request, agency_slug, pk, active=True)
 
 
 @require_http_methods(["GET", "POST"])
-def agency_edit(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def agency_edit(request: StaffRequest, agency_slug: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, agency_slug)
     form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
     if request.method == "POST" and form.is_valid():
@@ -219,7 +221,7 @@ def agency_edit(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def role_request_list(request: HttpRequest) -> HttpResponse:
+def role_request_list(request: StaffRequest) -> HttpResponse:
     """The approver's queue (AC-04): requests waiting for this person's decision, and the
     recent requests of the agencies they may see."""
     waiting = requests_awaiting(request.user)
@@ -233,7 +235,7 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def role_request_decide(request: StaffRequest, pk: int) -> HttpResponse:
     role_request = get_role_request_for_user(request.user, pk)
     form = RoleRequestDecisionForm(request.POST)
     if not form.is_valid():

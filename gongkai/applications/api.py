@@ -6,6 +6,7 @@ Mounted on the project API (``gongkai.core.api``) from ApplicationsConfig.ready(
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypedDict
 
 from django.db import models
 from django.http import HttpRequest
@@ -55,6 +56,15 @@ class ApplicationIn(Schema):
     info_description: str
     requested_form: RequestedForm = Field(description=_choices(RequestedForm))
     delivery: Delivery = Field(description=_choices(Delivery))
+
+
+class _RequestParts(TypedDict):
+    """What identifies one submission: the keyword arguments of find_repeat and submit_application."""
+
+    agency: Agency
+    idempotency_key: str
+    fields: dict[str, Any]
+    channel: str
 
 
 class ApplicationCreated(Schema):
@@ -114,7 +124,7 @@ def applications_create(request: HttpRequest, payload: ApplicationIn):
         return Status(400, {"errors": {field: list(messages) for field, messages in form.errors.items()}})
     # The key is the client's, scoped to the agency and bound to the request (AC-02): the same key
     # with the same request is a retry (200, same answer); with another request it is refused.
-    request_parts = {
+    request_parts: _RequestParts = {
         "agency": agency,
         "idempotency_key": payload.idempotency_key,
         "fields": {**form.cleaned_data, "has_identity_proof": False},

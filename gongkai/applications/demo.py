@@ -11,8 +11,8 @@ from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency, User
 from gongkai.applications.clock import Kind
 from gongkai.applications.services import confirm_submission, record_clock_event, submit_application
-from gongkai.applications.validators import resident_id_check_character
 from gongkai.core.calendar import due_date, get_calendar
+from gongkai.core.pii import resident_id_check_character
 
 DAY = timedelta(days=1)  # stepping through calendar dates, not counting a deadline
 
@@ -102,6 +102,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     new(1, today - 40 * DAY)  # overdue for some days
     fresh = new(2, today - 2 * DAY)  # just received, assigned to the office that holds it
     office = agency.offices.exclude(is_disclosure_office=True).first() or agency.offices.first()
+    assert office is not None  # every demo agency has its offices
     event(fresh, Kind.ASSIGNED, today - 1 * DAY, data={"office": office.pk})
     new(3, today - 1 * DAY, channel="registered_post")  # a letter, signed for yesterday
     corrected = new(4, today - 4 * DAY)

@@ -19,11 +19,15 @@ import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 
 from gongkai.catalog.analysis import document_fields
+
+if TYPE_CHECKING:
+    import tantivy
 
 logger = logging.getLogger(__name__)
 STATE_FILE = "gongkai-state.json"
@@ -66,7 +70,7 @@ class Engine:
     def __init__(self, path: Path):
         self.path = path
         self.schema = build_schema()
-        self._index = None
+        self._index: tantivy.Index | None = None
         self._state_seen: tuple[float, int] | None = None
         self._lock = threading.Lock()
 
@@ -94,7 +98,7 @@ class Engine:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _open(self):
+    def _open(self) -> tantivy.Index:
         tantivy = _tantivy()
         if (self.path / "meta.json").exists() and self._state().get("schema") == SCHEMA_VERSION:
             return tantivy.Index.open(str(self.path))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.models import Office
+from gongkai.accounts.models import Agency, Office
 from gongkai.catalog.choices import (
     TOWNSHIP_CATEGORIES,
     Attribute,
@@ -20,13 +21,13 @@ from gongkai.catalog.choices import (
 )
 from gongkai.catalog.content import clean_content
 from gongkai.catalog.models import Entry, SubCategory
-from gongkai.core.forms import validate_computable_date
+from gongkai.core.forms import choice_field, model_choice_field, validate_computable_date
 from gongkai.core.uploads import check_upload
 
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "png")
 
 
-def category_choices(agency) -> list[tuple[str, str]]:
+def category_choices(agency: Agency) -> list[tuple[str, str | Promise]]:
     """Art. 20 and the A4 areas for every agency; art. 21 areas for townships and streets too."""
     township = agency.kind in ("township", "street")
     return [(c.value, c.label) for c in Category if township or c not in TOWNSHIP_CATEGORIES]
@@ -97,11 +98,11 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, agency, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-        self.fields["category"].choices = [("", "---------"), *category_choices(agency)]
-        self.fields["subcategory"].queryset = SubCategory.objects.filter(agency=agency)
-        self.fields["co_offices"].queryset = Office.objects.filter(agency=agency).exclude(pk=office.pk)
-        self.fields["ground"].choices = [("", "---------"), *Ground.choices]
-        self.fields["relation"].choices = [("", "---------"), *Relation.choices]
+        choice_field(self, "category").choices = [("", "---------"), *category_choices(agency)]
+        model_choice_field(self, "subcategory").queryset = SubCategory.objects.filter(agency=agency)
+        model_choice_field(self, "co_offices").queryset = Office.objects.filter(agency=agency).exclude(pk=office.pk)
+        choice_field(self, "ground").choices = [("", "---------"), *Ground.choices]
+        choice_field(self, "relation").choices = [("", "---------"), *Relation.choices]
         self.fields["attribute"].initial = Attribute.PROACTIVE
         self.fields["validity"].initial = Validity.CURRENT
         for name in ("written_on", "formed_on"):  # publication deadlines are counted from them
@@ -116,7 +117,8 @@ class EntryForm(forms.ModelForm):
     def clean(self):
         """The service's checks, shown on their fields (the model constraint behind them would
         otherwise only say that a constraint failed)."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         values = {**data, "related_to": data.get("related_index_number")}
         try:
             clean_content(self.agency, values)
@@ -208,7 +210,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
+        model_choice_field(self, "office").queryset = offices
 
 
 class SearchForm(forms.Form):
@@ -239,10 +241,11 @@ class SubCategoryForm(forms.ModelForm):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-        self.fields["category"].choices = category_choices(agency)
+        choice_field(self, "category").choices = category_choices(agency)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if SubCategory.objects.filter(
             agency=self.agency, category=data.get("category"), name=data.get("name")
         ).exists():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.models import Agency
+from gongkai.accounts.requests import StaffRequest
 from gongkai.catalog.bulk import (
     COLUMNS,
     agency_index_prefix,
@@ -44,7 +45,7 @@ from gongkai.core.uploads import (
 
 
 @require_http_methods(["GET", "POST"])
-def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def import_view(request: StaffRequest, agency_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def import_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def import_status(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def import_status(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     job = get_object_or_404(ImportJob.objects.select_related("decided_by"), pk=pk, agency=agency)
     return render(
@@ -90,7 +91,7 @@ def _preview_page(request: HttpRequest, job: ImportJob) -> dict:
 
 
 @require_http_methods(["GET"])
-def import_review(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def import_review(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     """The leader in charge looks at a batch of legacy rows, as they will appear, and decides."""
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     job = get_object_or_404(ImportJob.objects.select_related("created_by", "decided_by"), pk=pk, agency=agency)
@@ -101,7 +102,7 @@ def import_review(request: HttpRequest, agency_slug: str, pk: int) -> HttpRespon
     )
 
 
-def _decide(request: HttpRequest, agency_slug: str, pk: int, *, approve: bool) -> HttpResponse:
+def _decide(request: StaffRequest, agency_slug: str, pk: int, *, approve: bool) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)
     job = get_object_or_404(ImportJob, pk=pk, agency=agency)
     comment = request.POST.get("comment", "")[:2000]
@@ -118,17 +119,17 @@ def _decide(request: HttpRequest, agency_slug: str, pk: int, *, approve: bool) -
 
 
 @require_POST
-def import_approve(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def import_approve(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     return _decide(request, agency_slug, pk, approve=True)
 
 
 @require_POST
-def import_reject(request: HttpRequest, agency_slug: str, pk: int) -> HttpResponse:
+def import_reject(request: StaffRequest, agency_slug: str, pk: int) -> HttpResponse:
     return _decide(request, agency_slug, pk, approve=False)
 
 
 @require_http_methods(["GET"])
-def export_view(request: HttpRequest, agency_slug: str) -> HttpResponse:
+def export_view(request: StaffRequest, agency_slug: str) -> HttpResponse:
     from gongkai.catalog.selectors import entries_visible_to
 
     agency = get_object_or_404(Agency, slug=agency_slug, pk=request.user.agency_id)

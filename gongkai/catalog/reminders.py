@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import User
 from gongkai.catalog.choices import Status, Step
+from gongkai.catalog.deadlines import publish_deadline
 from gongkai.catalog.models import Entry
-from gongkai.catalog.services import ROLES_OF_STEP, STEP_OF_STATUS, publish_deadline
+from gongkai.catalog.steps import ROLES_OF_STEP, STEP_OF_STATUS
 from gongkai.core.calendar import explain
 from gongkai.core.reminders import Due, ReminderKind, sweep_reminders
 

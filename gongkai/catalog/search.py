@@ -108,10 +108,10 @@ def search(request: SearchRequest) -> SearchResult:
     search_engine = engine()
     searcher = search_engine.searcher()
     query = build_query(search_engine.schema, request)
-    options = {"limit": request.page_size, "offset": request.offset, "count": True}
-    if request.order == "date" or not request.terms:
-        options["order_by_field"] = "key"
-    result = searcher.search(query, **options)
+    order_by_field = "key" if request.order == "date" or not request.terms else None
+    result = searcher.search(
+        query, limit=request.page_size, offset=request.offset, count=True, order_by_field=order_by_field
+    )
     keys = [searcher.doc(address)["key"][0] for _score, address in result.hits]
     return SearchResult(count=result.count, entry_ids=[entry_id_of(k) for k in keys])
 

@@ -17,7 +17,8 @@ class ReviewError(TransitionError):
     """A catalog action that the entry's state or the rules do not allow; the message is Chinese."""
 
 
-STEP_OF_STATUS = {
+# Keyed by the stored value (a model field gives a plain str; a member of Status or Step is one too).
+STEP_OF_STATUS: dict[str, Step] = {
     Status.OFFICE_REVIEW: Step.OFFICE,
     Status.CONFIDENTIALITY_REVIEW: Step.CONFIDENTIALITY,
     Status.ESCALATED: Step.ESCALATION,
@@ -26,8 +27,8 @@ STEP_OF_STATUS = {
     Status.RELEASE_APPROVAL: Step.RELEASE,
     Status.READY: Step.PUBLICATION,
 }
-STATUS_OF_STEP = {step: status for status, step in STEP_OF_STATUS.items()}
-ROLES_OF_STEP = {
+STATUS_OF_STEP: dict[str, str] = {step: status for status, step in STEP_OF_STATUS.items()}
+ROLES_OF_STEP: dict[str, set[Role]] = {
     Step.OFFICE: {Role.OFFICE_HEAD},
     Step.CO_CONSENT: {Role.OFFICE_HEAD},
     Step.CONFIDENTIALITY: {Role.CONFIDENTIALITY_REVIEWER},
@@ -58,7 +59,7 @@ def approved_steps(entry: Entry, revision: Revision) -> set[str]:
 
 def chain(entry: Entry) -> list[str]:
     """The steps this entry must pass, in order, given its attribute and importance."""
-    steps = [Step.OFFICE, Step.CONFIDENTIALITY]
+    steps: list[str] = [Step.OFFICE, Step.CONFIDENTIALITY]
     if entry.classification == Classification.UNCLEAR or entry.status == Status.ESCALATED:
         steps.append(Step.ESCALATION)
     steps += [Step.LEADER_CONFIDENTIALITY, Step.DISCLOSURE]

@@ -10,6 +10,7 @@ clerk of the host office) are in ``check_rules`` below. Seed rules: G3–G8, B1,
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,14 +37,17 @@ CLERK_ONLY = _("Only a drafting clerk of the host office can write this item.")
 # have moves of their own), and the steps that may send the entry back to its drafter.
 APPROVED_STEPS = (Step.OFFICE, Step.CONFIDENTIALITY, Step.LEADER_CONFIDENTIALITY, Step.DISCLOSURE, Step.RELEASE)
 RETURNING_STEPS = (*APPROVED_STEPS[:2], Step.ESCALATION, *APPROVED_STEPS[2:], Step.PUBLICATION)
-APPROVAL_FORMS = {Step.OFFICE: f.OfficeOpinionForm, Step.CONFIDENTIALITY: f.ConfidentialityOpinionForm}
+APPROVAL_FORMS: dict[str, type[f.OpinionForm]] = {
+    Step.OFFICE: f.OfficeOpinionForm,
+    Step.CONFIDENTIALITY: f.ConfidentialityOpinionForm,
+}
 
 
 # Where an approval may lead. The steps approved on one revision are always the first steps of
 # its chain (each step waits for the one before), so an approval leads to the next step of the
 # chain: after the disclosure check, the release approval (important), ready to publish, or
 # registered (not proactive). The authority's answer has its own move.
-NEXT_AFTER = {
+NEXT_AFTER: dict[str, set[Status]] = {
     Step.OFFICE: {Status.CONFIDENTIALITY_REVIEW},
     Step.CONFIDENTIALITY: {Status.LEADER_CONFIDENTIALITY},  # an unclear classification is escalated
     Step.LEADER_CONFIDENTIALITY: {Status.DISCLOSURE_CHECK},
@@ -52,7 +56,7 @@ NEXT_AFTER = {
 }
 
 
-def _at_step(step: str) -> tuple[tuple[str, object], ...]:
+def _at_step(step: str) -> tuple[tuple[str, str | Promise], ...]:
     return (("step", Step(step).label),)
 
 

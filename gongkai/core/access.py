@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
@@ -103,8 +104,9 @@ class Decision(enum.Enum):
     NOT_FOUND = "not_found"  # unknown URL name, or another agency's page: 404
 
 
-def decide(user, access: Access | None, url_kwargs: dict) -> Decision:
-    """The decision for one request; pure apart from the user's cached role list."""
+def decide(user: Any, access: Access | None, url_kwargs: Mapping[str, Any]) -> Decision:
+    """The decision for one request; pure apart from the user's cached role list. ``user`` is
+    ``request.user`` (the project's user model, which accounts owns, or AnonymousUser)."""
     if access is None:
         return Decision.NOT_FOUND
     if access.public:
@@ -134,7 +136,7 @@ def is_administration_page(access: Access | None) -> bool:
     return access is not None and access.roles is not None and bool(ADMIN_ROLES) and access.roles <= ADMIN_ROLES
 
 
-def user_roles(user) -> frozenset[str]:
+def user_roles(user: Any) -> frozenset[str]:  # the project's user model (accounts owns it)
     """The roles the person holds, read once per request."""
     cached = getattr(user, "_gongkai_roles", None)
     if cached is None:

@@ -7,14 +7,16 @@ deadlines as the platform.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
+from ninja.types import DictStrAny
 from pydantic import Field
 
 from gongkai.core.calendar import due_date, explain, get_calendar
@@ -31,10 +33,10 @@ class BodyRefused(Exception):
         self.message = message
 
 
-def _strings(value):
+def _strings(value: object) -> Iterator[str]:
     """Every string in a decoded JSON document, keys included (without recursion: a deeply
     nested document must not exhaust the stack)."""
-    stack = [value]
+    stack: list[object] = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -51,11 +53,11 @@ class JSONOnlyParser(Parser):
     a generated document cannot keep (gongkai.core.middleware.UNSAFE_TEXT). A text/plain or form
     body is refused with 415 and never parsed (WEB-05)."""
 
-    def parse_body(self, request: HttpRequest):
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
         if request.content_type != "application/json":
             raise BodyRefused(415, _("Send the request body as JSON (Content-Type: application/json)."))
         try:
-            data = json.loads(request.body)
+            data: DictStrAny = json.loads(request.body)
         except (ValueError, RecursionError):  # also UnicodeDecodeError
             raise BodyRefused(400, _("The request body is not valid JSON.")) from None
         if any(has_unsafe_text(text) for text in _strings(data)):
@@ -98,7 +100,7 @@ def _message(error_type: str) -> str:
 
 
 @api.exception_handler(ValidationError)
-def chinese_validation_errors(request: HttpRequest, exc: ValidationError):
+def chinese_validation_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "payload", "path")]
@@ -108,7 +110,7 @@ def chinese_validation_errors(request: HttpRequest, exc: ValidationError):
 
 
 @api.exception_handler(HttpError)
-def chinese_http_errors(request: HttpRequest, exc: HttpError):
+def chinese_http_errors(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # django-ninja wraps whatever the parser raised in HttpError(400, "Cannot parse request body").
     cause = exc.__cause__
     if isinstance(cause, BodyRefused):
@@ -120,7 +122,7 @@ def chinese_http_errors(request: HttpRequest, exc: HttpError):
 
 
 @api.exception_handler(Http404)
-def chinese_not_found(request: HttpRequest, exc: Http404):
+def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("There is nothing at this address.")}, status=404)
 
 
@@ -152,7 +154,7 @@ class InfoOut(Schema):
 
 
 @api.get("/workdays/add", response=AddOut, summary="若干工作日之后的日期", operation_id="workdays_add")
-def workdays_add(request: HttpRequest, query: Query[AddQuery]):
+def workdays_add(request: HttpRequest, query: Query[AddQuery]) -> dict[str, object]:
     try:
         result = due_date(query.start, query.days)
     except WorkdayRangeError:
@@ -167,7 +169,7 @@ def workdays_add(request: HttpRequest, query: Query[AddQuery]):
 
 
 @api.get("/workdays/between", response=BetweenOut, summary="两个日期之间的工作日数", operation_id="workdays_between")
-def workdays_between_view(request: HttpRequest, start: date, end: date):
+def workdays_between_view(request: HttpRequest, start: date, end: date) -> dict[str, object]:
     try:
         result = workdays_between(start, end, get_calendar())
     except WorkdayRangeError:
@@ -182,7 +184,7 @@ class InfoQuery(Schema):
 
 
 @api.get("/workdays/info", response=InfoOut, summary="某日的类型", operation_id="workdays_info")
-def workdays_info(request: HttpRequest, query: Query[InfoQuery]):
+def workdays_info(request: HttpRequest, query: Query[InfoQuery]) -> dict[str, object]:
     calendar = get_calendar()
     return {
         "date": query.day,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -244,7 +246,9 @@ def format_makeup(arrangement: Arrangement) -> str:
 
 
 @transaction.atomic
-def save_calendar_year(arrangement: Arrangement, *, actor=None, actor_label: str = "") -> CalendarYear:
+def save_calendar_year(
+    arrangement: Arrangement, *, actor: AbstractBaseUser | AnonymousUser | None = None, actor_label: str = ""
+) -> CalendarYear:
     """Create or replace one year's arrangement, recompute dependent deadlines, audit it.
 
     ``actor`` is the administrator (UI); ``actor_label`` names a command-line import.
@@ -265,7 +269,7 @@ def save_calendar_year(arrangement: Arrangement, *, actor=None, actor_label: str
         existing.days.all().delete()
         existing.source = arrangement.source
         existing.published_on = arrangement.published_on
-        existing.updated_by = actor.username if actor else actor_label
+        existing.updated_by = actor.get_username() if actor else actor_label
         existing.save(update_fields=["source", "published_on", "updated_by", "updated_at"])
         calendar_year = existing
     else:
@@ -273,7 +277,7 @@ def save_calendar_year(arrangement: Arrangement, *, actor=None, actor_label: str
             year=arrangement.year,
             source=arrangement.source,
             published_on=arrangement.published_on,
-            updated_by=actor.username if actor else actor_label,
+            updated_by=actor.get_username() if actor else actor_label,
         )
     CalendarDay.objects.bulk_create(
         CalendarDay(calendar_year=calendar_year, date=d, kind=kind, name=name) for d, kind, name in arrangement.days()

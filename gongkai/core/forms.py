@@ -5,10 +5,26 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.calendar import ArrangementError, parse_arrangement
 from gongkai.core.workdays import FIRST_DAY, LAST_DAY, MAX_WORKING_DAYS
+
+# ``form.fields`` holds plain ``Field``s for the type checker; these give a field set up in a
+# form's ``__init__`` (its choices, its queryset) with its real class.
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[models.Model]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
 
 
 def validate_computable_date(value: date) -> None:

@@ -13,6 +13,7 @@ codes); the contact details are placeholders to be replaced by each agency's sys
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -33,7 +34,22 @@ def credit_code(body17: str) -> str:
     return body17 + uscc_check_character(body17)
 
 
-AGENCIES = [
+class AgencySpec(TypedDict):
+    slug: str
+    prefix: str  # the issuer's code in letter numbers (茅政信复〔2026〕4号)
+    name: str
+    kind: AgencyKind
+    code: str
+    office_name: str
+    offices: list[str]
+    address: str
+    postcode: str
+    phone: str
+    fax: str
+    email: str
+
+
+AGENCIES: list[AgencySpec] = [
     {
         "slug": "huangyan",
         "prefix": "黄政",
@@ -132,6 +148,7 @@ def load_demo_role_requests() -> list[str]:
         grants=[RoleGrant(role=Role.DISTRICT_SUPERVISOR)],
         reason="区政府信息公开领导小组办公室新增督查人员。",
     )
+    assert account.request is not None  # roles were asked for, so a request waits for approval
     approve_role_request(actor=person("huangyan", "principal"), request=account.request, note="同意。")
     lines.append(
         f"台州市黄岩区人民政府\t{Role.DISTRICT_SUPERVISOR.label}（已审批，首次登录须修改密码）"
