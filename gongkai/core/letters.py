@@ -9,6 +9,8 @@ WPS installation in a government office has; Word substitutes when they are miss
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,7 @@ from fpdf import FPDF
 FONT_DIR = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
 SERIF = FONT_DIR / "NotoSerifSC-Regular.otf"
 RED = (204, 0, 0)
+SEAL = "（盖章）"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,52 @@ class Letter:
     addressee: str
     paragraphs: tuple[str, ...]
     signed_on: date
+
+
+# Chinese line breaking (GB/T 15834 punctuation; the 禁则 of JIS X 4051 / W3C clreq): no line
+# starts with a closing mark and none ends with an opening one; a run of Latin letters and digits
+# (a number, a date, an application or document code) is never split.
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…—·%,.;:?!)]}")
+NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+UNBREAKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-./:_%]*[A-Za-z0-9%]|[A-Za-z0-9]")
+
+
+def _units(text: str) -> list[str]:
+    """The pieces a line may break between: one CJK character, or one whole Latin/digit run."""
+    units: list[str] = []
+    position = 0
+    for match in UNBREAKABLE.finditer(text):
+        units.extend(text[position : match.start()])
+        units.append(match.group())
+        position = match.end()
+    units.extend(text[position:])
+    return units
+
+
+def break_lines(text: str, width: Callable[[str], float], first: float, rest: float) -> list[str]:
+    """Split a paragraph into lines at most ``first`` (the indented first line), then ``rest``
+    wide, measured by ``width``. A closing mark that does not fit hangs at the end of its line
+    (行尾悬挂) rather than starting the next; an opening mark that would end a line moves down."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    limit = first
+    for unit in _units(text):
+        w = width(unit)
+        if line and used + w > limit and unit[0] not in NO_LINE_START:
+            carried: list[str] = []
+            while line and line[-1][-1] in NO_LINE_END:
+                carried.insert(0, line.pop())
+            if not line:  # a line of opening marks only: keep them where they are
+                line, carried = carried, []
+            lines.append("".join(line))
+            line, limit = carried, rest
+            used = sum(width(u) for u in line)
+        line.append(unit)
+        used += w
+    if line:
+        lines.append("".join(line))
+    return lines
 
 
 def chinese_date(day: date) -> str:
@@ -66,13 +115,14 @@ def render_pdf(letter: Letter) -> bytes:
     pdf.ln(6)
     pdf.set_font("serif", size=15)
     pdf.multi_cell(width, 9, f"{letter.addressee}：", new_x="LMARGIN", new_y="NEXT")
+    indent = 2 * pdf.font_size  # the first line is indented by two characters
     for paragraph in letter.paragraphs:
-        # write() flows from the current x, so the first line is indented by two characters and
-        # the following lines start at the margin, as in an official document.
-        pdf.set_x(pdf.l_margin + 2 * pdf.font_size)
-        pdf.write(9, paragraph)
-        pdf.ln(9)
+        for i, line in enumerate(break_lines(paragraph, pdf.get_string_width, width - indent, width)):
+            pdf.set_x(pdf.l_margin + (indent if i == 0 else 0))
+            pdf.cell(pdf.get_string_width(line), 9, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(12)
+    # The seal goes over the agency's name and the date (GB/T 9704 §7.3.5).
+    pdf.multi_cell(width - 12, 9, SEAL, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(width - 12, 9, letter.issuer, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(width - 12, 9, chinese_date(letter.signed_on), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
@@ -108,7 +158,7 @@ def render_docx(letter: Letter) -> bytes:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(32)
         _font(paragraph.add_run(text), "仿宋_GB2312", 16)
-    for text in ("", letter.issuer, chinese_date(letter.signed_on)):
+    for text in ("", SEAL, letter.issuer, chinese_date(letter.signed_on)):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(paragraph.add_run(text), "仿宋_GB2312", 16)
