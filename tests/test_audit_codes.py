@@ -21,10 +21,6 @@ from tests.catalog.test_transitions import MOVES
 
 TESTS = Path(__file__).resolve().parent
 NOT_YET_ASSERTED = {
-    "applications.archive.action_refused",
-    "applications.archive.created",
-    "applications.notice_template.action_refused",
-    "applications.notice_template.updated",
     "catalog.import.held",
     "catalog.import.queued",
     "catalog.subcategory.action_refused",
