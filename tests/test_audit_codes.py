@@ -21,10 +21,6 @@ from tests.catalog.test_transitions import MOVES
 
 TESTS = Path(__file__).resolve().parent
 NOT_YET_ASSERTED = {
-    "catalog.import.held",
-    "catalog.import.queued",
-    "catalog.subcategory.action_refused",
-    "catalog.subcategory.created",
     "core.backup.created",
     "core.backup.restored",
 }
