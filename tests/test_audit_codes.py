@@ -21,20 +21,6 @@ from tests.catalog.test_transitions import MOVES
 
 TESTS = Path(__file__).resolve().parent
 NOT_YET_ASSERTED = {
-    "accounts.agency.action_refused",
-    "accounts.role_request.created",
-    "accounts.role_request.superseded",
-    "accounts.user.action_refused",
-    "accounts.user.activated",
-    "accounts.user.logged_out",
-    "accounts.user.updated",
-    "applications.archive.action_refused",
-    "applications.archive.created",
-    "applications.notice_template.action_refused",
-    "catalog.import.held",
-    "catalog.import.queued",
-    "catalog.subcategory.action_refused",
-    "catalog.subcategory.created",
     "core.backup.created",
     "core.backup.restored",
 }

@@ -231,3 +231,13 @@ def test_error_pages_show_no_trace(client, world):
     assert "页面不存在" in body
     assert "Traceback" not in body
     assert "URLconf" not in body
+
+
+def test_signing_out_is_audited(client, clerk):
+    login(client, "maoshe.tester", PASSWORD)
+    assert not AuditEvent.objects.filter(event="accounts.user.logged_out").exists()
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    event = AuditEvent.objects.get(event="accounts.user.logged_out")
+    assert (event.result, event.actor_username) == ("success", "maoshe.tester")
+    assert (event.object_type, event.object_id) == ("accounts.user", str(clerk.pk))
+    assert event.ip_address == "127.0.0.1"

@@ -362,3 +362,46 @@ def test_a_refused_decision_is_audited_as_refused(world, make_user):
     assert refusal.actor_username == secadmin.username
     person.refresh_from_db()
     assert not person.role_assignments.exists()
+
+
+def test_asking_for_a_role_on_the_edit_page_is_audited_and_a_second_ask_supersedes_the_first(client, world):
+    admin = world.person(world.township, Role.SECURITY_ADMIN)
+    clerk = world.person(world.township, Role.CLERK)
+    office = clerk.role_assignments.get().office
+    client.force_login(admin)
+    url = reverse("accounts:user-edit", args=["maoshe", clerk.pk])
+    form = {"full_name": clerk.full_name, "email": clerk.email, "office": office.pk}
+    response = client.post(url, {**form, "roles": [Role.CLERK, Role.WEB_ADMINISTRATOR], "reason": "兼任网站管理员"})
+    assert response.status_code == 302
+    first = RoleGrantRequest.objects.get(user=clerk)
+    created = AuditEvent.objects.get(event="accounts.role_request.created")
+    assert (created.result, created.actor_username) == ("success", admin.username)
+    assert (created.object_type, created.object_id) == ("accounts.rolegrantrequest", str(first.pk))
+    assert created.agency_id == world.township.pk
+    assert created.data == {
+        "user": clerk.username,
+        "before": {"roles": [f"clerk@{office.name}"]},
+        "after": {"roles": [f"clerk@{office.name}", "web_administrator"]},
+        "reason": "兼任网站管理员",
+        "scope": "agency",
+    }
+
+    response = client.post(url, {**form, "roles": [Role.CLERK, Role.DISCLOSURE_OFFICER], "reason": "改任公开专员"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == RoleGrantRequest.Status.SUPERSEDED
+    second = RoleGrantRequest.objects.get(user=clerk, status=RoleGrantRequest.Status.PENDING)
+    superseded = AuditEvent.objects.get(event="accounts.role_request.superseded")
+    assert superseded.actor_username == admin.username
+    assert (superseded.object_type, superseded.object_id) == ("accounts.rolegrantrequest", str(first.pk))
+    assert superseded.data == {
+        "user": clerk.username,
+        "before": {"status": "pending"},
+        "after": {"status": "superseded"},
+    }
+    assert list(
+        AuditEvent.objects.filter(event="accounts.role_request.created")
+        .order_by("id")
+        .values_list("object_id", flat=True)
+    ) == [str(first.pk), str(second.pk)]
+    assert roles_of(clerk) == {Role.CLERK}

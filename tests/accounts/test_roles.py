@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import RoleAssignment, User
-from gongkai.accounts.services import RoleGrant, set_user_roles
+from gongkai.accounts.services import RoleGrant, set_user_active, set_user_roles, update_agency_contact
 from gongkai.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,89 @@ def test_system_admin_edits_the_agency_contact_block_shown_in_the_guide(client, 
     assert client.post(url, data).status_code == 302
     assert "0576-84019999" in client.get(reverse("portal:guide", args=["maoshe"])).content.decode()
     assert AuditEvent.objects.filter(event="accounts.agency.updated").get().data["after"] == {"phone": "0576-84019999"}
+
+
+def test_changing_a_persons_name_and_e_mail_is_audited_with_before_and_after(secadmin_client, world):
+    admin = world.person(world.township, Role.SECURITY_ADMIN)
+    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
+    old_name, old_email = leader.full_name, leader.email
+    response = secadmin_client.post(
+        reverse("accounts:user-edit", args=["maoshe", leader.pk]),
+        {"full_name": "李新名", "email": "li.new@example.gov.cn", "roles": [Role.LEADER_IN_CHARGE], "reason": ""},
+    )
+    assert response.status_code == 302
+    leader.refresh_from_db()
+    assert (leader.full_name, leader.email) == ("李新名", "li.new@example.gov.cn")
+    event = AuditEvent.objects.get(event="accounts.user.updated")
+    assert (event.result, event.actor_username, event.agency_id) == ("success", admin.username, world.township.pk)
+    assert (event.object_type, event.object_id) == ("accounts.user", str(leader.pk))
+    assert event.data == {
+        "before": {"full_name": old_name, "email": old_email},
+        "after": {"full_name": "李新名", "email": "li.new@example.gov.cn"},
+    }
+    assert not AuditEvent.objects.filter(event="accounts.user.roles_changed").exists()
+
+
+def test_enabling_a_disabled_account_is_audited(secadmin_client, world):
+    admin = world.person(world.township, Role.SECURITY_ADMIN)
+    clerk = world.person(world.township, Role.CLERK)
+    secadmin_client.post(reverse("accounts:user-deactivate", args=["maoshe", clerk.pk]))
+    clerk.refresh_from_db()
+    assert not clerk.is_active
+    response = secadmin_client.post(reverse("accounts:user-activate", args=["maoshe", clerk.pk]))
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.is_active
+    event = AuditEvent.objects.get(event="accounts.user.activated")
+    assert (event.result, event.actor_username, event.agency_id) == ("success", admin.username, world.township.pk)
+    assert (event.object_type, event.object_id) == ("accounts.user", str(clerk.pk))
+    assert event.data == {"before": {"is_active": False}, "after": {"is_active": True}}
+
+
+@pytest.mark.parametrize("who", ["another agency's security admin", "the system admin"])
+def test_a_refused_account_change_is_audited_and_changes_nothing(world, who):
+    actor = {
+        "another agency's security admin": world.person(world.department, Role.SECURITY_ADMIN),
+        "the system admin": world.person(world.township, Role.SYSTEM_ADMIN),
+    }[who]
+    clerk = world.person(world.township, Role.CLERK)
+    with pytest.raises(PermissionDenied):
+        set_user_active(actor=actor, user=clerk, active=False)
+    with pytest.raises(PermissionDenied):
+        set_user_roles(actor=actor, user=clerk, grants=[], full_name="改名")
+    clerk.refresh_from_db()
+    assert clerk.is_active
+    assert clerk.full_name != "改名"
+    assert list(clerk.role_assignments.values_list("role", flat=True)) == [Role.CLERK]
+    refusals = AuditEvent.objects.filter(event="accounts.user.action_refused").order_by("id")
+    assert [(r.result, r.actor_username, r.object_id, r.data["action"]) for r in refusals] == [
+        ("refused", actor.username, str(clerk.pk), "set_user_active"),
+        ("refused", actor.username, str(clerk.pk), "set_user_roles"),
+    ]
+    assert refusals[0].data["reason"] == "只有本机关的安全管理员才能管理工作人员账号。"
+    assert (
+        not AuditEvent.objects.filter(result="success", event__startswith="accounts.user.")
+        .exclude(event__in=["accounts.user.created"])
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("who", ["the security admin", "another agency's system admin"])
+def test_a_refused_agency_change_is_audited_and_changes_nothing(world, who):
+    actor = {
+        "the security admin": world.person(world.township, Role.SECURITY_ADMIN),
+        "another agency's system admin": world.person(world.department, Role.SYSTEM_ADMIN),
+    }[who]
+    phone = world.township.phone
+    with pytest.raises(PermissionDenied):
+        update_agency_contact(actor=actor, agency=world.township, values={"phone": "0576-84019999"})
+    world.township.refresh_from_db()
+    assert world.township.phone == phone
+    refusal = AuditEvent.objects.get(event="accounts.agency.action_refused")
+    assert (refusal.result, refusal.actor_username) == ("refused", actor.username)
+    assert (refusal.object_type, refusal.object_id) == ("accounts.agency", str(world.township.pk))
+    assert refusal.data == {
+        "action": "update_agency_contact",
+        "reason": "只有本机关的系统管理员才能修改机关信息。",
+    }
+    assert not AuditEvent.objects.filter(event="accounts.agency.updated").exists()

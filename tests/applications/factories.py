@@ -33,15 +33,23 @@ def applicant_fields(**overrides):
 
 
 def make_application(agency, *, received_on: date | None = None, confirmed: bool = True, **overrides):
-    """An online application sent on ``received_on`` (today by default) and, unless
-    ``confirmed=False``, confirmed by the disclosure office the same day (art. 31(三))."""
+    """An online application sent on ``received_on`` and, unless ``confirmed=False``, confirmed
+    by the disclosure office the same day (art. 31(三)). By default it is sent on the last working
+    day up to today, so the suite passes on a weekend or a holiday too."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from gongkai.accounts.choices import Role
     from gongkai.accounts.models import User
     from gongkai.applications.services import confirm_submission
+    from gongkai.core.calendar import get_calendar
 
-    sent_on = received_on or timezone.localdate()
+    sent_on = received_on
+    if sent_on is None:
+        sent_on, calendar = timezone.localdate(), get_calendar()
+        while confirmed and not calendar.is_workday(sent_on):
+            sent_on -= timedelta(days=1)  # stepping back through days, not a deadline
     application = submit_application(
         agency=agency,
         fields=applicant_fields(**overrides),

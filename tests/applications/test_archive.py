@@ -10,11 +10,13 @@ from datetime import date
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from gongkai.accounts.choices import Role
-from gongkai.applications.archive import remind_archive
+from gongkai.applications.archive import build_archive, remind_archive
 from gongkai.applications.models import Application, ApplicationArchive
+from gongkai.core.models import AuditEvent
 from tests.applications.factories import CANARY_ID, CANARY_PHONE, make_application, make_notice
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +76,36 @@ def test_january_reminders_stop_once_the_package_exists(world, django_capture_on
     ApplicationArchive.objects.create(agency=world.township, year=2026, file_name="x.zip", sha256="0" * 64)
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_archive(date(2027, 1, 24)) == 0
+
+
+def test_building_the_archive_is_audited(client, world, django_capture_on_commit_callbacks):
+    with time_machine.travel("2026-03-02 10:00 +0800"):
+        closed = make_application(world.township, received_on=date(2026, 3, 2))
+    Application.objects.filter(pk=closed.pk).update(status="replied", outcome="disclosed", closed_on=date(2026, 3, 20))
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applications:archive", args=["maoshe"]), {"year": "2026"})
+    package = ApplicationArchive.objects.get()
+    event = AuditEvent.objects.get(event="applications.archive.created")
+    assert (event.result, event.actor_username, event.agency_id) == ("success", officer.username, world.township.pk)
+    assert (event.object_type, event.object_id) == ("applications.applicationarchive", str(package.pk))
+    assert event.data == {"year": 2026, "applications": 1, "sha256": package.sha256}
+    assert len(package.sha256) == 64
+
+
+@pytest.mark.parametrize("who", ["leader", "another agency's officer"])
+def test_a_refused_archive_is_audited_and_builds_nothing(world, who):
+    actor = {
+        "leader": world.person(world.township, Role.LEADER_IN_CHARGE),
+        "another agency's officer": world.person(world.department, Role.DISCLOSURE_OFFICER),
+    }[who]
+    with pytest.raises(PermissionDenied):
+        build_archive(agency=world.township, year=2026, actor=actor)
+    assert ApplicationArchive.objects.count() == 0
+    assert not AuditEvent.objects.filter(event="applications.archive.created").exists()
+    refusal = AuditEvent.objects.get(event="applications.archive.action_refused")
+    assert (refusal.result, refusal.actor_username) == ("refused", actor.username)
+    assert (refusal.object_type, refusal.object_id) == ("accounts.agency", str(world.township.pk))
+    assert refusal.data["action"] == "build_archive"
+    assert refusal.data["reason"] == "只有本机关的政务公开专员才能生成归档包。"

@@ -84,7 +84,7 @@ def test_parallel_retries_with_one_key_make_one_application(world):
 
 def test_parallel_notices_of_one_application_get_unique_contiguous_numbers(world, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    application = make_application(world.township, received_on=date.today())
+    application = make_application(world.township)
     officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
     errors = run_in_threads(
         6,
@@ -94,4 +94,5 @@ def test_parallel_notices_of_one_application_get_unique_contiguous_numbers(world
     )
     assert errors == []
     numbers = sorted(Notice.objects.filter(application=application).values_list("document_number", flat=True))
-    assert numbers == [f"{application.number}-{i:02d}" for i in range(1, 7)]
+    year = application.received_on.year
+    assert numbers == sorted(f"{world.township.document_prefix}信收〔{year}〕{i}号" for i in range(1, 7))

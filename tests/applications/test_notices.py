@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 from django.urls import reverse
 from docx import Document
@@ -19,8 +20,8 @@ from pypdf import PdfReader
 from gongkai.accounts.choices import Role
 from gongkai.applications.choices import CLOCK_OUTCOMES, REPLY_KIND_BY_OUTCOME, Outcome
 from gongkai.applications.clock import ClockError
-from gongkai.applications.models import Notice
-from gongkai.applications.notices import notice_path
+from gongkai.applications.models import Notice, NoticeTemplate
+from gongkai.applications.notices import NoticeError, notice_path, save_template, template_for
 from gongkai.applications.services import record_clock_event
 from gongkai.core.models import AuditEvent
 from tests.applications.factories import make_application
@@ -427,4 +428,63 @@ def api_body_for_notices(idempotency_key: str) -> dict[str, str]:
         "info_description": "2026 年宅基地审批结果。",
         "requested_form": "electronic",
         "delivery": "online",
+    }
+
+
+def test_editing_a_notice_template_is_audited_with_the_wording_before_and_after(officer, world):
+    default_title, default_body = template_for(world.township, "receipt")
+    url = reverse("applications:template-edit", args=["maoshe", "receipt"])
+    body = "${applicant_name}：您的申请 ${number} 已收到。"
+    assert officer.post(url, {"title": "茅畲乡受理回执", "body": body}).status_code == 302
+    template = NoticeTemplate.objects.get(agency=world.township, kind="receipt")
+    event = AuditEvent.objects.get(event="applications.notice_template.updated")
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    assert (event.result, event.actor_username, event.agency_id) == (
+        "success",
+        officer_user.username,
+        world.township.pk,
+    )
+    assert (event.object_type, event.object_id) == ("applications.noticetemplate", str(template.pk))
+    assert event.data == {
+        "before": {"title": default_title, "body": default_body},
+        "after": {"title": "茅畲乡受理回执", "body": body},
+    }
+
+
+def test_a_template_with_unknown_fields_is_refused_audited_and_not_saved(world):
+    # The form refuses it as an input mistake (no refusal row); the service refuses any other caller.
+    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    with pytest.raises(NoticeError):
+        save_template(agency=world.township, kind="receipt", title="受理回执", body="您好 ${secret_key}", actor=officer)
+    assert not NoticeTemplate.objects.exists()
+    refusal = AuditEvent.objects.get(event="applications.notice_template.action_refused")
+    assert (refusal.result, refusal.actor_username, refusal.object_id) == (
+        "refused",
+        officer.username,
+        str(world.township.pk),
+    )
+    assert refusal.data == {
+        "action": "save_template",
+        "reason": "未知字段：secret_key。请只使用下列字段。",
+        "kind": "receipt",
+    }
+    assert not AuditEvent.objects.filter(event="applications.notice_template.updated").exists()
+
+
+@pytest.mark.parametrize("who", ["clerk", "another agency's officer"])
+def test_a_refused_template_edit_is_audited_and_changes_nothing(world, who):
+    actor = {
+        "clerk": world.person(world.township, Role.CLERK),
+        "another agency's officer": world.person(world.department, Role.DISCLOSURE_OFFICER),
+    }[who]
+    with pytest.raises(PermissionDenied):
+        save_template(agency=world.township, kind="receipt", title="改写", body="${number}", actor=actor)
+    assert not NoticeTemplate.objects.exists()
+    refusal = AuditEvent.objects.get(event="applications.notice_template.action_refused")
+    assert (refusal.result, refusal.actor_username) == ("refused", actor.username)
+    assert (refusal.object_type, refusal.object_id) == ("accounts.agency", str(world.township.pk))
+    assert refusal.data == {
+        "action": "save_template",
+        "reason": "只有本机关的政务公开专员才能修改通知书模板。",
+        "kind": "receipt",
     }

@@ -486,3 +486,19 @@ def test_two_workers_cannot_both_run_one_job(world, officer, django_capture_on_c
     assert run_in_threads(4, lambda i: bulk.run_import_job(job.pk)) == []
     assert Entry.objects.filter(agency=world.township).count() == 3
     assert AuditEvent.objects.filter(event="catalog.import.completed").count() == 1
+
+
+def test_an_upload_is_queued_and_a_legacy_batch_held_both_audited(officer_client, officer, upload, go_live, world):
+    upload(officer_client, "catalog.xlsx", xlsx(legacy_rows()))
+    job = ImportJob.objects.get()
+    queued = AuditEvent.objects.get(event="catalog.import.queued")
+    assert (queued.result, queued.actor_username, queued.agency_id) == ("success", officer.username, world.township.pk)
+    assert (queued.object_type, queued.object_id) == ("catalog.importjob", str(job.pk))
+    assert queued.data == {"file": "catalog.xlsx"}
+    held = AuditEvent.objects.get(event="catalog.import.held")
+    assert (held.result, held.actor_username, held.agency_id) == ("success", officer.username, world.township.pk)
+    assert (held.object_type, held.object_id) == ("catalog.importjob", str(job.pk))
+    assert held.data == {"drafts": 0, "held": 3, "go_live_on": "2025-01-01", "sha256": job.rows_sha256}
+    assert len(job.rows_sha256) == 64
+    assert queued.pk < held.pk
+    assert not AuditEvent.objects.filter(event="catalog.import.completed").exists()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.accounts.choices import Role
+from gongkai.catalog import services
 from gongkai.catalog.choices import Status
-from gongkai.catalog.models import Entry
+from gongkai.catalog.models import Entry, SubCategory
+from gongkai.core.models import AuditEvent
 from tests.catalog.factories import PDF
 
 
@@ -180,3 +183,33 @@ def test_the_disclosure_office_adds_sub_categories_that_drafters_then_choose(cli
     assert "审批结果公示" in form
     client.post(reverse("catalog:staff-create", args=["maoshe"]), form_data(subcategory=sub.pk))
     assert Entry.objects.get().subcategory == sub
+
+
+def test_adding_a_sub_category_is_audited(client, cast):
+    client.force_login(cast.disclosure)
+    response = client.post(
+        reverse("catalog:staff-subcategories", args=["maoshe"]), {"category": "a21_homestead", "name": "审批结果公示"}
+    )
+    assert response.status_code == 302
+    sub = SubCategory.objects.get()
+    event = AuditEvent.objects.get(event="catalog.subcategory.created")
+    assert (event.result, event.actor_username, event.agency_id) == (
+        "success",
+        cast.disclosure.username,
+        cast.agency.pk,
+    )
+    assert (event.object_type, event.object_id, event.object_repr) == ("catalog.subcategory", str(sub.pk), str(sub))
+    assert event.data == {"category": "a21_homestead"}
+
+
+@pytest.mark.parametrize("who", ["clerk", "another agency's disclosure officer"])
+def test_a_refused_sub_category_is_audited_and_adds_nothing(world, cast, who):
+    actor = cast.clerk if who == "clerk" else world.person(world.department, Role.DISCLOSURE_OFFICER)
+    with pytest.raises(PermissionDenied):
+        services.add_subcategory(actor=actor, agency=cast.agency, category="a21_homestead", name="审批结果公示")
+    assert not SubCategory.objects.exists()
+    refusal = AuditEvent.objects.get(event="catalog.subcategory.action_refused")
+    assert (refusal.result, refusal.actor_username) == ("refused", actor.username)
+    assert (refusal.object_type, refusal.object_id) == ("accounts.agency", str(cast.agency.pk))
+    assert refusal.data == {"action": "add_subcategory", "reason": "只有党政办才能维护子分类。"}
+    assert not AuditEvent.objects.filter(event="catalog.subcategory.created").exists()
