@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongkai.accounts.choices import Role
-from gongkai.accounts.services import RoleGrant, create_staff_user
+from gongkai.accounts.services import RoleGrant, create_staff_user, open_staff_account
 from gongkai.applications.clock import Kind
 from gongkai.applications.services import record_clock_event
-from gongkai.catalog.choices import Status
+from gongkai.catalog.choices import Category, Status
+from gongkai.catalog.services import add_subcategory
 from gongkai.core.audit import record_event
 from tests.applications.factories import make_application
 from tests.catalog.factories import make_entry
@@ -144,4 +145,47 @@ def test_audit_trail(client, world):
             record_event("core.access.denied", actor=auditor, agency=world.district, data={"path": "/staff/"})
 
     few, many = same_count_with_more_rows(client, reverse("core:audit-list"), add)
+    assert many == few
+
+
+def test_role_request_queue(client, world):
+    """The principal leader's queue of role requests (AC-04) stays flat as requests pile up."""
+    admin = world.person(world.township, Role.SECURITY_ADMIN)
+    client.force_login(world.person(world.township, Role.PRINCIPAL_LEADER))
+    office = world.township.offices.first()
+    serial = iter(range(100))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            number = next(serial)
+            open_staff_account(
+                actor=admin,
+                agency=world.township,
+                username=f"lixiu{number}",
+                full_name=f"新职员{number}",
+                email=f"lixiu{number}@example.gov.cn",
+                grants=[RoleGrant(role=Role.CLERK, office=office)],
+                reason="新入职",
+            )
+
+    few, many = same_count_with_more_rows(client, reverse("accounts:role-request-list"), add)
+    assert many == few
+
+
+def test_catalog_subcategories(client, world):
+    officer = signed_in(client, world, world.township, Role.DISCLOSURE_OFFICER)
+    person = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    serial = iter(range(100))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            add_subcategory(actor=person, agency=world.township, category=Category.BUDGET, name=f"专项{next(serial)}")
+
+    few, many = same_count_with_more_rows(officer, reverse("catalog:staff-subcategories", args=["maoshe"]), add)
+    assert many == few
+
+
+@pytest.mark.parametrize("name", ["catalog:index", "catalog:feed"])
+def test_public_catalog_of_every_agency_and_its_feed(client, world, name):
+    few, many = same_count_with_more_rows(client, reverse(name), add_entries(world, Status.PUBLISHED))
     assert many == few

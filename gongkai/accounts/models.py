@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -317,10 +319,23 @@ class RoleGrantRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_status_display()}"
 
-    @staticmethod
-    def _labels(items: list[dict]) -> list[str]:
-        office_ids = [i["office"] for i in items if i["office"]]
-        offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
+    # Office names read once for a whole list (``preload_office_names``), else per request.
+    _office_names: dict[int, str] | None = None
+
+    @classmethod
+    def preload_office_names(cls, requests: Iterable[RoleGrantRequest]) -> None:
+        """Read the office names every request of a list shows in one query (issue 9)."""
+        requests = list(requests)
+        ids = {i["office"] for r in requests for i in (*r.roles_before, *r.roles_after) if i["office"]}
+        names = dict(Office.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for request in requests:
+            request._office_names = names
+
+    def _labels(self, items: list[dict]) -> list[str]:
+        offices = self._office_names
+        if offices is None:
+            office_ids = [i["office"] for i in items if i["office"]]
+            offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
         labels = []
         for item in items:
             label = str(Role(item["role"]).label)

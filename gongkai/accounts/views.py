@@ -227,6 +227,7 @@ def role_request_list(request: StaffRequest) -> HttpResponse:
     waiting = requests_awaiting(request.user)
     waiting_ids = {r.pk for r in waiting}
     recent = [r for r in visible_role_requests(request.user)[:50] if r.pk not in waiting_ids]
+    RoleGrantRequest.preload_office_names([*waiting, *recent])
     return render(
         request,
         "accounts/role_requests.html",
