@@ -189,3 +189,26 @@ def test_catalog_subcategories(client, world):
 def test_public_catalog_of_every_agency_and_its_feed(client, world, name):
     few, many = same_count_with_more_rows(client, reverse(name), add_entries(world, Status.PUBLISHED))
     assert many == few
+
+
+def test_holiday_calendar_years(client, world):
+    """The calendar keeper's list of imported years stays flat as years are added."""
+    from gongkai.core.calendar import parse_arrangement, save_calendar_year
+
+    client.force_login(world.person(world.district, Role.SYSTEM_ADMIN))
+    years = iter(range(2030, 2060))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            year = next(years)
+            arrangement = parse_arrangement(
+                year=year,
+                source=f"国务院办公厅关于{year}年部分节假日安排的通知（测试）",
+                published_on=None,
+                holidays_text=f"元旦 {year}-01-01 {year}-01-01",
+                makeup_text="",
+            )
+            save_calendar_year(arrangement, actor_label="test")
+
+    few, many = same_count_with_more_rows(client, reverse("core:calendar-list"), add)
+    assert many == few
