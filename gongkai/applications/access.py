@@ -22,6 +22,7 @@ URL_ACCESS: dict[str, Access] = {
     "applications:staff-reveal": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-attachment": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "applications:staff-receipt-with-code": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "applications:staff-notice-file": roles(*APPLICATION_WORKERS, agency_kwarg="agency_slug"),
     "applications:track-notice": APPLICANT,  # needs the number and the query code
     "applications:archive": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),

@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "applications.application.personal_data_purged": _("Personal data deleted after the retention period"),
     "applications.attachment.purged": _("Identity proof deleted after its retention period"),
     "applications.notice.served": _("Notice generated and served"),
+    "applications.notice.generated": _("Reply letter generated from the signed draft, not yet served"),
     "applications.notice.integrity_failed": _("Altered file withheld"),
     "applications.notice_template.updated": _("Notice template changed"),
     "applications.archive.created": _("Yearly archive built"),

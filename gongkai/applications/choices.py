@@ -73,6 +73,11 @@ class Outcome(models.TextChoices):
     WITHHELD_ENFORCEMENT_FILE = "withheld_enforcement_file", _("(3)7 Withheld: law-enforcement case file")
     WITHHELD_INQUIRY = "withheld_inquiry", _("(3)8 Withheld: administrative inquiry matter")
     UNAVAILABLE_NOT_HELD = "unavailable_not_held", _("(4)1 Cannot provide: not held by this agency")
+    # Art. 36(五): another agency is responsible. The report counts it in the same row (四)1.
+    UNAVAILABLE_OTHER_AGENCY = (
+        "unavailable_other_agency",
+        _("(4)1 Cannot provide: another agency is responsible for it"),
+    )
     UNAVAILABLE_NEEDS_PRODUCTION = "unavailable_needs_production", _("(4)2 Cannot provide: would have to be produced")
     UNAVAILABLE_STILL_UNCLEAR = "unavailable_still_unclear", _("(4)3 Cannot provide: still unclear after correction")
     NOT_PROCESSED_PETITION = "not_processed_petition", _("(5)1 Not processed: petition, report or complaint")
@@ -111,18 +116,23 @@ class NoticeKind(models.TextChoices):
     REPLY_REPEAT = "reply_repeat", _("Reply: repeated application (art. 36(6))")
     REPLY_NOT_PROCESSED = "reply_not_processed", _("Reply: not processed (arts. 35, 39)")
     REPLY_OTHER = "reply_other", _("Reply: other (art. 36(7))")
+    OTHER_AGENCY = "other_agency", _("Letter consulting another agency (art. 34)")
 
 
 # Letters to someone other than the applicant: they name what the applicant asked for and may name
-# the applicant, so the applicant never sees or downloads them (issue 10).
-NOT_FOR_APPLICANT = frozenset({NoticeKind.THIRD_PARTY})
+# the applicant, so the applicant never sees or downloads them (issue 10; 条例 arts. 32, 34).
+NOT_FOR_APPLICANT = frozenset({NoticeKind.THIRD_PARTY, NoticeKind.OTHER_AGENCY})
+# Consultation letters, by the consulted party recorded when the consultation starts.
+CONSULTATION_LETTERS = {"third_party": NoticeKind.THIRD_PARTY, "other_agency": NoticeKind.OTHER_AGENCY}
+REPLY_KINDS = frozenset(k for k in NoticeKind if k.value.startswith("reply_"))
 
 # Each outcome implies one reply letter (art. 36); withheld grounds share one letter whose reasons
 # paragraph names the ground.
-REPLY_KIND_BY_OUTCOME = {
+REPLY_KIND_BY_OUTCOME: dict[str, str] = {
     Outcome.DISCLOSED: NoticeKind.REPLY_DISCLOSED,
     Outcome.PARTLY_DISCLOSED: NoticeKind.REPLY_PARTLY,
     Outcome.UNAVAILABLE_NOT_HELD: NoticeKind.REPLY_NOT_HELD,
+    Outcome.UNAVAILABLE_OTHER_AGENCY: NoticeKind.REPLY_NOT_HELD,
     Outcome.UNAVAILABLE_NEEDS_PRODUCTION: NoticeKind.REPLY_CANNOT_PROVIDE,
     Outcome.UNAVAILABLE_STILL_UNCLEAR: NoticeKind.REPLY_CANNOT_PROVIDE,
     Outcome.NOT_PROCESSED_REPEAT: NoticeKind.REPLY_REPEAT,

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency, User
+from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME
 from gongkai.applications.clock import Kind
+from gongkai.applications.notices import issue_notice
 from gongkai.applications.services import confirm_submission, record_clock_event, submit_application
 from gongkai.core.calendar import due_date, get_calendar
 from gongkai.core.pii import resident_id_check_character
@@ -92,11 +94,14 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     def event(application, kind, on, actor=officer, **kwargs):
         record_clock_event(application, actor=actor, kind=kind, on=on, **kwargs)
 
-    def reply(application, on, outcome, reason=""):
-        """Draft with the outcome, the leader's signature, then the reply served (seed E5)."""
-        event(application, Kind.DRAFT_SUBMITTED, on - 2 * DAY, outcome=outcome, reason=reason)
+    def reply(application, on, outcome, reason="", served_by="email", **details):
+        """Draft with the outcome and what its article asks it to state, the leader's signature,
+        the letter made from it, then the reply served (seed E5; issue 10)."""
+        event(application, Kind.DRAFT_SUBMITTED, on - 2 * DAY, outcome=outcome, reason=reason, data=details)
         event(application, Kind.DRAFT_SIGNED, on - 1 * DAY, actor=leader)
-        event(application, Kind.REPLIED, on, data={"served_by": "email"})
+        kind = REPLY_KIND_BY_OUTCOME[outcome]
+        issue_notice(application, actor=officer, kind=kind, served_on=on - 1 * DAY, served_by=served_by)
+        event(application, Kind.REPLIED, on, data={"served_by": served_by})
 
     new(0, _received_for_due_in(today, 2))  # due within 3 working days
     new(1, today - 40 * DAY)  # overdue for some days
@@ -125,13 +130,20 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         actor=officer,
         note="经检索，该信息由本办制作并保存，可以公开。",
     )
-    reply(disclosed, today - 45 * DAY, "disclosed")
+    reply(
+        disclosed,
+        today - 45 * DAY,
+        "disclosed",
+        disclosure_route="provided",
+        how_to_obtain="以电子文件形式随本答复书通过电子邮件发送",
+    )
     partly = new(8, today - 50 * DAY)
     reply(
         partly,
         today - 30 * DAY,
         "partly_disclosed",
         "所申请信息中涉及个人身份信息的部分属于个人隐私，依据条例第十五条、第三十七条作区分处理，其余部分予以公开。",
+        how_to_obtain="可以公开的部分以电子文件形式随本答复书发送",
     )
     refused = new(9, today - 55 * DAY)
     event(refused, Kind.CONSULTATION_STARTED, today - 50 * DAY, data=third_party)
@@ -141,14 +153,34 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         today - 35 * DAY,
         "withheld_third_party",
         "经书面征求第三方意见，第三方以涉及商业秘密为由不同意公开，依据条例第十五条、第三十二条不予公开。",
+        served_by="post",
     )
+    # Signed by the leader, its letter made: serving it is the last step (issue 10).
+    signed = new(12, today - 12 * DAY)
+    event(
+        signed,
+        Kind.DRAFT_SUBMITTED,
+        today - 3 * DAY,
+        outcome="unavailable_other_agency",
+        reason="所申请信息系区自然资源和规划局在其职责范围内制作并保存，本机关不负责公开。",
+        data={"responsible_agency": "台州市黄岩区自然资源和规划局", "responsible_contact": "0576-84111111"},
+    )
+    event(signed, Kind.DRAFT_SIGNED, today - 2 * DAY, actor=leader)
+    issue_notice(signed, actor=officer, kind="reply_not_held", served_on=today - 2 * DAY, served_by="post")
+    # Consulting another agency that made the information with this one (art. 34).
+    co_made = new(13, today - 9 * DAY)
+    other_agency = {
+        "party": "other_agency",
+        "party_name": "台州市黄岩区财政局",
+        "party_contact": "黄岩区财政局办公室，0576-84222222",
+    }
+    event(co_made, Kind.CONSULTATION_STARTED, today - 3 * DAY, data=other_agency)
+    issue_notice(co_made, actor=officer, kind="other_agency", served_on=today - 3 * DAY, served_by="post")
     new(11, today, confirm=False)  # sent online today: the office is to confirm it (art. 31(三))
     lapsed = new(10, today - 45 * DAY)
     event(lapsed, Kind.CORRECTION_REQUESTED, today - 43 * DAY, data={"period_end": today - 25 * DAY})
     event(lapsed, Kind.CORRECTION_LAPSED, today - 20 * DAY)
     # Notices served on the way, as PDF and Word files (issue 4).
-    from gongkai.applications.notices import issue_notice
-
     issue_notice(fresh, actor=officer, kind="receipt", served_on=today - 1 * DAY, served_by="email")
     issue_notice(
         corrected,
@@ -159,8 +191,6 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         note="请写明所需信息的时间范围，并提供身份证件复印件。",
     )
     issue_notice(consulted, actor=officer, kind="third_party", served_on=today - 6 * DAY, served_by="post")
-    issue_notice(disclosed, actor=officer, kind="reply_disclosed", served_on=today - 45 * DAY, served_by="email")
-    issue_notice(refused, actor=officer, kind="reply_withheld", served_on=today - 35 * DAY, served_by="post")
     first = made[2]
     return [f"{agency.name}\t申请查询演示\t{first.application.number}\t{first.query_code}"]
 

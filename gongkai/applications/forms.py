@@ -13,6 +13,7 @@ from gongkai.applications.choices import (
     Outcome,
     RequestedForm,
 )
+from gongkai.applications.notice_templates import DISCLOSURE_ROUTES
 from gongkai.applications.validators import normalise_document_number, validate_phone, validate_resident_id
 from gongkai.core.forms import DateInput, validate_computable_date
 from gongkai.core.normalise import AsciiIntegerField
@@ -182,6 +183,11 @@ class NoticeForm(forms.Form):
         self.fields["kind"].choices = kinds
 
 
+class ReceiptWithCodeForm(forms.Form):
+    served_on = forms.DateField(label=_("Served on"), widget=DateInput, validators=[validate_computable_date])
+    served_by = forms.ChoiceField(label=_("Served by"), choices=Delivery.choices)
+
+
 class NoticeTemplateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 14}))
@@ -246,4 +252,45 @@ class DraftForm(ClockEventForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when the information is refused, withheld or not provided."),
+    )
+    # What the reply's article asks it to state (issue 10; 条例 arts. 35–37): fill those of the
+    # chosen outcome; the service says which one is missing.
+    disclosure_route = forms.ChoiceField(
+        label=_("For a disclosure: the information is"),
+        required=False,
+        choices=[("", "—"), *DISCLOSURE_ROUTES.items()],
+    )
+    how_to_obtain = forms.CharField(
+        label=_("Where, how and when the applicant gets it"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "For a disclosure or a partial disclosure: e.g. the web column and its address, "
+            "or 'enclosed with this reply'."
+        ),
+    )
+    search_description = forms.CharField(
+        label=_("Where and how it was searched for"),
+        required=False,
+        max_length=500,
+        help_text=_("For 'not held': the records, systems and offices searched."),
+    )
+    responsible_agency = forms.CharField(
+        label=_("The agency responsible for it"),
+        required=False,
+        max_length=100,
+        help_text=_("For 'another agency is responsible' (art. 36(5))."),
+    )
+    responsible_contact = forms.CharField(label=_("That agency's contact"), required=False, max_length=200)
+    previous_reply = forms.CharField(
+        label=_("The earlier reply"),
+        required=False,
+        max_length=200,
+        help_text=_("For a repeated application: the number and date of the earlier reply."),
+    )
+    applicant_reasons = forms.CharField(
+        label=_("The applicant's reasons"),
+        required=False,
+        max_length=1000,
+        help_text=_("For an excessive volume or frequency (art. 35): the reasons the applicant gave when asked."),
     )

@@ -191,7 +191,7 @@ class NoticeTemplate(models.Model):
 
 
 class Notice(models.Model):
-    """A served notice, frozen: its PDF and DOCX are stored once with their SHA-256 and checked
+    """A notice, frozen once generated: its PDF and DOCX are stored once with their SHA-256 and checked
     on every download (security.md FILE-04). Never updated or deleted, except by the purge at the
     end of the retention period."""
 
@@ -200,8 +200,11 @@ class Notice(models.Model):
     document_number = models.CharField(_("document number"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"))
-    served_on = models.DateField(_("served on"))
-    served_by = models.CharField(_("served by"), max_length=20, choices=Delivery.choices)
+    # The date the letter bears (落款日期). A reply letter is made once the leader has signed the
+    # draft and served as the last step (issue 10): until then it has no service date.
+    issued_on = models.DateField(_("date of the letter"))
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    served_by = models.CharField(_("served by"), max_length=20, choices=Delivery.choices, blank=True)
     pdf_name = models.CharField(max_length=80)
     pdf_sha256 = models.CharField(max_length=64)
     docx_name = models.CharField(max_length=80)
@@ -215,7 +218,7 @@ class Notice(models.Model):
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
-        ordering = ["served_on", "id"]
+        ordering = ["issued_on", "id"]
 
     def __str__(self) -> str:
         return self.document_number

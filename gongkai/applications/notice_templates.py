@@ -26,7 +26,7 @@ PLACEHOLDERS = {
     "period_end": _("Correction period ends on"),
     "note": _("Details entered when serving (what to correct, why more time, what is asked)"),
     "extension_days": _("Working days of the extension"),
-    "third_party_deadline": _("The third party's deadline"),
+    "third_party_deadline": _("The consulted party's deadline"),
     "fee_amount": _("Fee (yuan)"),
     "fee_basis": _("Basis and rate of the fee"),
     "payment_deadline": _("Payment deadline"),
@@ -34,6 +34,12 @@ PLACEHOLDERS = {
     "reasons": _("Reasons"),
     "outcome": _("Outcome"),
     "remedies": _("Remedies (reconsideration and lawsuit)"),
+    "how_to_obtain": _("Where, how and when the applicant gets the information"),
+    "search_description": _("Where and how the information was searched for"),
+    "responsible_agency": _("The agency responsible for the information"),
+    "responsible_contact": _("That agency's contact"),
+    "previous_reply": _("The earlier reply to the same request"),
+    "applicant_reasons": _("The applicant's reasons for the volume or frequency"),
     "served_on": _("Date of the notice"),
 }
 
@@ -69,7 +75,12 @@ GROUNDS: dict[str, str] = {
         "第三十六条第七项的规定，请您依照有关法律、行政法规的规定办理"
     ),
     Outcome.UNAVAILABLE_NOT_HELD: (
-        f"经检索，本机关未制作、获取您申请公开的政府信息，该政府信息不存在，根据{TIAOLI}第三十六条第四项的规定告知您"
+        "经检索（${search_description}），本机关未制作、获取您申请公开的政府信息，该政府信息不存在，"
+        f"根据{TIAOLI}第三十六条第四项的规定告知您"
+    ),
+    Outcome.UNAVAILABLE_OTHER_AGENCY: (
+        f"您申请公开的信息不属于本机关负责公开，根据{TIAOLI}第三十六条第五项的规定告知您："
+        "负责公开该政府信息的行政机关为${responsible_agency}，联系方式：${responsible_contact}"
     ),
     Outcome.UNAVAILABLE_NEEDS_PRODUCTION: (
         f"您申请的信息需要本机关对现有政府信息进行加工、分析才能形成，根据{TIAOLI}第三十八条的规定，不予提供"
@@ -81,17 +92,72 @@ GROUNDS: dict[str, str] = {
         f"您以政府信息公开申请的形式进行信访、投诉、举报等活动，根据{TIAOLI}第三十九条第一款的规定，"
         "本机关不作为政府信息公开申请处理，您可以通过信访、投诉、举报等相应渠道提出"
     ),
-    Outcome.NOT_PROCESSED_REPEAT: f"您的申请属于重复申请，根据{TIAOLI}第三十六条第六项的规定，本机关不予重复处理",
+    Outcome.NOT_PROCESSED_REPEAT: (
+        "本机关已就您申请公开的相同政府信息作出答复（${previous_reply}），您的申请属于重复申请，"
+        f"根据{TIAOLI}第三十六条第六项的规定，本机关不予重复处理"
+    ),
     Outcome.NOT_PROCESSED_PUBLICATION: (
         f"您申请获取的是政府公报、报刊、书籍等公开出版物，根据{TIAOLI}第三十九条第二款的规定，请您通过公开发行渠道获取"
     ),
     Outcome.NOT_PROCESSED_EXCESSIVE: (
-        f"您申请公开政府信息的数量、频次明显超过合理范围，本机关认为您说明的理由不合理，根据{TIAOLI}第三十五条的规定，不予处理"
+        "您申请公开政府信息的数量、频次明显超过合理范围，经本机关要求，您说明的理由为：${applicant_reasons}。"
+        f"本机关认为该理由不合理，根据{TIAOLI}第三十五条的规定，不予处理"
     ),
     Outcome.NOT_PROCESSED_CONFIRMATION: (
         f"您的申请是要求本机关确认或者重新出具您已获取的信息，不属于{TIAOLI}所规定的政府信息公开申请，本机关不予处理"
     ),
 }
+
+# The two replies that give the information (art. 36(一)(二)): by how the office decided it.
+DISCLOSURE_ROUTES = {
+    "already_public": _("Already proactively disclosed: tell where and how to get it (art. 36(1))"),
+    "provided": _("Can be disclosed: provide it, or tell how, where and when to get it (art. 36(2))"),
+}
+DISCLOSURE_GROUNDS = {
+    "already_public": (
+        f"您申请公开的信息本机关已经主动公开，根据{TIAOLI}第三十六条第一项的规定，"
+        "告知您获取该政府信息的方式、途径：${how_to_obtain}"
+    ),
+    "provided": (
+        f"您申请公开的信息属于可以公开的政府信息，根据{TIAOLI}第三十六条第二项的规定，"
+        "本机关向您提供该政府信息：${how_to_obtain}"
+    ),
+}
+
+# What each reply must state beyond its ground, entered with the draft (issue 10): the details
+# its article asks for, from fields rather than free text.
+REPLY_DETAILS: dict[str, tuple[str, ...]] = {
+    Outcome.DISCLOSED: ("disclosure_route", "how_to_obtain"),  # art. 36(一)(二)
+    Outcome.PARTLY_DISCLOSED: ("how_to_obtain",),  # art. 37: the part that is given
+    Outcome.UNAVAILABLE_NOT_HELD: ("search_description",),  # art. 36(四): 经检索
+    Outcome.UNAVAILABLE_OTHER_AGENCY: ("responsible_agency", "responsible_contact"),  # art. 36(五)
+    Outcome.NOT_PROCESSED_REPEAT: ("previous_reply",),  # art. 36(六)
+    Outcome.NOT_PROCESSED_EXCESSIVE: ("applicant_reasons",),  # art. 35
+}
+
+
+DETAIL_FIELDS = (
+    "disclosure_route",
+    *sorted({n for names in REPLY_DETAILS.values() for n in names} - {"disclosure_route"}),
+)
+DETAIL_LABELS = {
+    **{n: PLACEHOLDERS[n] for n in DETAIL_FIELDS if n in PLACEHOLDERS},
+    "disclosure_route": _("whether the information was already public or is provided now"),
+}
+
+
+def ground(outcome: str, details: dict[str, str]) -> tuple[str, list[str]]:
+    """The ground sentence of a reply (it fills ``${outcome}``) and the details it lacks."""
+    if outcome == Outcome.DISCLOSED:
+        wording = DISCLOSURE_GROUNDS.get(details.get("disclosure_route", ""), "")
+        if not wording:
+            return "", ["disclosure_route"]
+    else:
+        wording = GROUNDS.get(outcome, "")
+    names = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(wording)}
+    missing = sorted(n for n in names if n and not details.get(n))
+    return string.Template(wording).safe_substitute(details), missing
+
 
 # Remedies (救济途径). A reply that does not give what was asked, wholly or partly, sends the
 # applicant to reconsideration first: 行政复议法 (2023) art. 23 ¶1(四) "申请政府信息公开，行政机关不予
@@ -146,6 +212,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "由本机关依照条例的规定决定是否公开。您不同意公开且有合理理由的，本机关不予公开；"
         "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。",
     ),
+    NoticeKind.OTHER_AGENCY: (
+        "政府信息公开征求意见函",
+        "本机关收到一份政府信息公开申请（申请编号：${number}），所申请信息为：${info_title}。"
+        "该信息由本机关与贵机关共同制作，根据《中华人民共和国政府信息公开条例》第三十四条的规定，现征求贵机关的意见。\n\n"
+        "${note}\n\n"
+        "请贵机关自收到本征求意见函之日起15个工作日内（即${third_party_deadline}前）提出书面意见。"
+        "逾期未提出意见的，视为同意公开。\n\n联系人：${disclosure_office}；联系电话：${office_phone}。",
+    ),
     NoticeKind.EXTENSION: (
         "政府信息公开申请延期答复告知书",
         "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}）。因${note}，"
@@ -164,14 +238,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     NoticeKind.REPLY_DISCLOSED: (
         "政府信息公开申请答复书",
         "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}），所申请信息为：${info_title}。"
-        "经审查，根据《中华人民共和国政府信息公开条例》第三十六条第一项、第二项的规定，答复如下：\n\n"
-        "您申请的政府信息属于公开范围，本机关予以公开。${reasons}\n\n${remedies}",
+        "经审查，答复如下：\n\n${outcome}。${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_PARTLY: (
         "政府信息公开申请答复书",
         "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}），所申请信息为：${info_title}。"
         "经审查，您申请的信息中含有不应当公开的内容，但能够作区分处理。根据《中华人民共和国政府信息公开条例》"
-        "第三十七条的规定，本机关向您提供可以公开的部分，不予公开部分的理由如下：\n\n${reasons}\n\n${remedies}",
+        "第三十七条的规定，本机关向您提供可以公开的部分（${how_to_obtain}），不予公开部分的理由如下：\n\n"
+        "${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_WITHHELD: (
         "政府信息公开申请答复书",
@@ -191,8 +265,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     NoticeKind.REPLY_REPEAT: (
         "政府信息公开申请答复书",
-        "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}）。本机关已就您的同一申请作出答复，"
-        "根据《中华人民共和国政府信息公开条例》第三十六条第六项的规定，对您的重复申请不予重复处理。${reasons}\n\n${remedies}",
+        "本机关于${received_on}收到您提出的政府信息公开申请（申请编号：${number}）。经审查，${outcome}。"
+        "${reasons}\n\n${remedies}",
     ),
     NoticeKind.REPLY_NOT_PROCESSED: (
         "政府信息公开申请答复书",

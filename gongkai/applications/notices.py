@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +20,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.models import Agency
 from gongkai.accounts.validators import render_notice_number
-from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME, NoticeKind, Status
+from gongkai.applications.choices import (
+    CONSULTATION_LETTERS,
+    REPLY_KIND_BY_OUTCOME,
+    REPLY_KINDS,
+    NoticeKind,
+    Status,
+)
 from gongkai.applications.clock import CONSULTATION_WORKING_DAYS, FEE_PAYMENT_WORKING_DAYS, Kind
-from gongkai.applications.models import Application, Notice, NoticeTemplate
-from gongkai.applications.notice_templates import DEFAULTS, GROUNDS, PLACEHOLDERS, remedies
+from gongkai.applications.models import Application, ClockEvent, Notice, NoticeTemplate
+from gongkai.applications.notice_templates import DEFAULTS, DETAIL_LABELS, PLACEHOLDERS, ground, remedies
 from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.core import uploads
 from gongkai.core.access import user_roles
@@ -45,6 +53,45 @@ def _last(application: Application, kind: str):
     return application.clock_events.filter(kind=kind).order_by("-on", "-id").first()
 
 
+def signed_draft(application: Application) -> ClockEvent | None:
+    """The latest draft reply if the leader has signed it since (seed E5): what the reply letter
+    is made from. None while there is no draft or it waits for its signature."""
+    draft = application.clock_events.filter(kind=Kind.DRAFT_SUBMITTED).order_by("-id").first()
+    if draft is None or not application.clock_events.filter(kind=Kind.DRAFT_SIGNED, id__gt=draft.id).exists():
+        return None
+    return draft
+
+
+def reply_facts(application: Application) -> tuple[str, str, dict[str, str]]:
+    """The reply's outcome, reasons and details: as served, or as the signed draft says before."""
+    draft = application.clock_events.filter(kind=Kind.DRAFT_SUBMITTED).order_by("-id").first()
+    details = dict(draft.data.get("details", {})) if draft else {}
+    if application.status == Status.REPLIED:
+        return application.outcome, application.outcome_reason, details
+    signed = signed_draft(application)
+    if signed is None:
+        return "", "", {}
+    return signed.data.get("outcome", ""), signed.data.get("reason", ""), details
+
+
+def reply_kind(application: Application) -> str | None:
+    """The reply letter the application can have now: once the leader signed the draft (issue
+    10: the letter is made before it is served), and again after the reply (a copy)."""
+    if application.status not in (Status.RECEIVED, Status.AWAITING_CORRECTION, Status.REPLIED):
+        return None
+    outcome, _reason, _details = reply_facts(application)
+    return REPLY_KIND_BY_OUTCOME.get(outcome)
+
+
+def pending_reply_letter(application: Application) -> Notice | None:
+    """The reply letter made from the signed draft and not yet served, if any."""
+    signature = application.clock_events.filter(kind=Kind.DRAFT_SIGNED).order_by("-id").first()
+    letter = application.notices.filter(kind__in=REPLY_KINDS, served_on=None).order_by("-id").first()
+    if letter is None or signature is None or letter.created_at < signature.created_at:
+        return None
+    return letter if letter.kind == reply_kind(application) else None
+
+
 def available_kinds(application: Application) -> list[str]:
     """The notices the ledger supports now (a notice can be served again, e.g. re-sent)."""
     if application.received_on is None:  # an online submission not yet confirmed (art. 31(三))
@@ -53,14 +100,15 @@ def available_kinds(application: Application) -> list[str]:
     events = set(application.clock_events.values_list("kind", flat=True))
     if Kind.CORRECTION_REQUESTED in events:
         kinds.append(NoticeKind.CORRECTION)
-    if application.clock_events.filter(kind=Kind.CONSULTATION_STARTED, data__party="third_party").exists():
-        kinds.append(NoticeKind.THIRD_PARTY)
+    parties = set(application.clock_events.filter(kind=Kind.CONSULTATION_STARTED).values_list("data__party", flat=True))
+    kinds += [kind for party, kind in CONSULTATION_LETTERS.items() if party in parties]
     if Kind.EXTENSION_APPROVED in events:
         kinds.append(NoticeKind.EXTENSION)
     if Kind.FEE_NOTICE_SERVED in events:
         kinds.append(NoticeKind.FEE)
-    if application.status == Status.REPLIED and application.outcome in REPLY_KIND_BY_OUTCOME:
-        kinds.append(REPLY_KIND_BY_OUTCOME[application.outcome])
+    reply = reply_kind(application)
+    if reply:
+        kinds.append(reply)
     return kinds
 
 
@@ -74,12 +122,21 @@ def unknown_placeholders(body: str) -> list[str]:
     return sorted(n for n in names if n and n not in PLACEHOLDERS)
 
 
-def _context(application: Application, *, note: str, served_on: date) -> dict[str, str]:
+def _consultation(application: Application, kind: str) -> ClockEvent | None:
+    """The latest consultation of the party a consultation letter of ``kind`` goes to."""
+    party = next(p for p, k in CONSULTATION_LETTERS.items() if k == kind)
+    starts = application.clock_events.filter(kind=Kind.CONSULTATION_STARTED).order_by("-on", "-id")
+    return next((e for e in starts if e.data.get("party", "third_party") == party), None)
+
+
+def _context(application: Application, *, note: str, served_on: date, kind: str = "") -> dict[str, str]:
     agency = application.agency
     calendar = get_calendar()
     # 行政复议法 art. 24: the district government reviews its townships and departments.
     parent = agency.parent.name if agency.parent is not None else _("the people's government at the next level up")
     organ = agency.reconsideration_organ or parent
+    outcome, reason, details = reply_facts(application)
+    details = {k: str(v).strip().rstrip("。；;") for k, v in details.items()}
     context = {
         "applicant_name": application.applicant_name,
         "number": application.number,
@@ -91,9 +148,10 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
         "office_phone": agency.phone,
         "due_on": _deadline(application.due_on) if application.due_on else "",
         "note": note,
-        "reasons": application.outcome_reason,
-        "outcome": GROUNDS.get(application.outcome, ""),
-        "remedies": remedies(application.outcome, organ=str(organ), court=agency.competent_court),
+        **details,
+        "reasons": reason,
+        "outcome": ground(outcome, details)[0],
+        "remedies": remedies(outcome, organ=str(organ), court=agency.competent_court),
         "served_on": _cn(served_on),
     }
     correction = _last(application, Kind.CORRECTION_REQUESTED)
@@ -104,7 +162,11 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
     if extension:
         context["extension_days"] = str(extension.data.get("working_days", ""))
         context["note"] = note or extension.note
-    consultation = _last(application, Kind.CONSULTATION_STARTED)
+    consultation = (
+        _consultation(application, kind)
+        if kind in CONSULTATION_LETTERS.values()
+        else _last(application, Kind.CONSULTATION_STARTED)
+    )
     if consultation:
         context["third_party_deadline"] = _deadline(
             add_workdays(consultation.on, CONSULTATION_WORKING_DAYS, calendar).due
@@ -122,11 +184,11 @@ def _context(application: Application, *, note: str, served_on: date) -> dict[st
 
 
 def _addressee(application: Application, kind: str) -> str:
-    """Whom the letter is addressed to: the consulted third party for its letter (art. 32),
-    the applicant for every other."""
-    if kind != NoticeKind.THIRD_PARTY:
+    """Whom the letter is addressed to: the consulted third party or agency for its letter (arts.
+    32, 34), the applicant for every other."""
+    if kind not in CONSULTATION_LETTERS.values():
         return application.applicant_name
-    consultation = _last(application, Kind.CONSULTATION_STARTED)
+    consultation = _consultation(application, kind)
     name = str(consultation.data.get("party_name", "")).strip() if consultation else ""
     if not name:
         raise NoticeError(_("Record whom the consultation is addressed to (name and address) first."))
@@ -156,13 +218,29 @@ KEPT_FIELDS: dict[str, tuple[str, ...]] = {
     NoticeKind.EXTENSION: ("note", "extension_days", "due_on"),  # art. 33 ¶2
     NoticeKind.FEE: ("fee_amount", "fee_basis", "payment_deadline", "payment_method"),  # 国办函〔2020〕109号
     NoticeKind.THIRD_PARTY: ("third_party_deadline",),  # art. 32: 15 working days
+    NoticeKind.OTHER_AGENCY: ("third_party_deadline",),  # art. 34: 15 working days
+    NoticeKind.REPLY_PARTLY: ("how_to_obtain", "reasons"),  # art. 37
+    **{
+        kind: ("outcome",)  # the ground and its article (art. 36)
+        for kind in (
+            NoticeKind.REPLY_DISCLOSED,
+            NoticeKind.REPLY_WITHHELD,
+            NoticeKind.REPLY_NOT_HELD,
+            NoticeKind.REPLY_CANNOT_PROVIDE,
+            NoticeKind.REPLY_REPEAT,
+            NoticeKind.REPLY_NOT_PROCESSED,
+        )
+    },
 }
+
+
+def _used(body: str) -> set[str]:
+    return {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)} - {None}
 
 
 def _holes(body: str, context: dict[str, str]) -> list[str]:
     """The fields the template uses that have no value: a letter must never print one blank."""
-    used = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)}
-    return sorted(n for n in used if n and n not in OPTIONAL_FIELDS and not context.get(n))
+    return sorted(n for n in _used(body) if n and n not in OPTIONAL_FIELDS and not context.get(n))
 
 
 def _cn(day: date) -> str:
@@ -182,6 +260,7 @@ NUMBER_KIND: dict[str, str] = {
     NoticeKind.THIRD_PARTY: "征",
     NoticeKind.EXTENSION: "延",
     NoticeKind.FEE: "费",
+    NoticeKind.OTHER_AGENCY: "征",
 }
 REPLY_NUMBER_KIND = "复"
 
@@ -210,26 +289,74 @@ def notice_path(name: str) -> Path:
 def issue_notice(
     application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = ""
 ) -> Notice:
-    """Generate, freeze and record one notice. Its files appear only if the record commits."""
-    application = Application.objects.select_related("agency", "agency__parent").get(pk=application.pk)
+    """Generate, freeze and record one notice. Its files appear only if the record commits.
+
+    A reply letter before the reply is served is generated only (dated ``served_on``, the date
+    the letter bears): recording the reply served (``replied``) serves it (issue 10)."""
+    return _issue(application, actor=actor, kind=kind, served_on=served_on, served_by=served_by, note=note)[0]
+
+
+# The two copies of a receipt that carries the query code (issue 10): the applicant's copy shows
+# the code, the copy kept on file says where it went. Never stored, never logged.
+CODE_ON_APPLICANT_COPY = "您的查询码：{code}。查询码仅打印在本回执上，本机关不留存，请妥善保管。"
+CODE_ON_FILE_COPY = "（存档联）查询码已打印在交申请人的回执上，本机关不留存。"
+
+
+def format_query_code(code: str) -> str:
+    """ABCDE-FGHJK: easier to copy from paper; the tracker ignores the hyphen."""
+    return f"{code[:5]}-{code[5:]}" if len(code) > 5 else code
+
+
+@sensitive_variables("query_code")
+def issue_receipt_with_code(
+    application: Application, *, actor, served_on: date, served_by: str, query_code: str
+) -> tuple[Notice, bytes]:
+    """The receipt to an applicant by letter or in person (their only channel is paper): the
+    applicant's copy carries the query code, printed once; the copy on file does not. The caller
+    has checked the code against the application (``services.print_receipt_with_code``)."""
+    notice, applicant_copy = _issue(
+        application, actor=actor, kind=NoticeKind.RECEIPT, served_on=served_on, served_by=served_by, code=query_code
+    )
+    return notice, applicant_copy or b""
+
+
+def _check_issuable(application: Application, *, actor, kind: str, served_on: date) -> bool:
+    """Refuse a notice that does not fit; True for a reply letter that is generated, not served."""
     if actor.agency_id != application.agency_id or not HANDLER_ROLES & user_roles(actor):
         raise PermissionDenied(_("Only the agency's disclosure officers serve notices."))
     if kind not in available_kinds(application):
         raise NoticeError(_("This notice does not fit the application's state."))
     if application.received_on is None or served_on < application.received_on:
         raise NoticeError(_("A notice cannot be served before the application was received."))
+    pending = kind in REPLY_KINDS and application.status != Status.REPLIED
+    if pending:
+        signature = application.clock_events.filter(kind=Kind.DRAFT_SIGNED).order_by("-id").first()
+        if signature is not None and served_on < signature.on:
+            raise NoticeError(_("The reply letter cannot be dated before the leader signed the draft."))
+    return pending
+
+
+@sensitive_variables("code")
+def _issue(
+    application: Application, *, actor, kind: str, served_on: date, served_by: str, note: str = "", code: str = ""
+) -> tuple[Notice, bytes | None]:
+    application = Application.objects.select_related("agency", "agency__parent").get(pk=application.pk)
+    pending = _check_issuable(application, actor=actor, kind=kind, served_on=served_on)
     addressee = _addressee(application, kind)
     title, body = template_for(application.agency, kind)
-    context = _context(application, note=note.strip(), served_on=served_on)
+    context = _context(application, note=note.strip(), served_on=served_on, kind=kind)
     if kind == NoticeKind.EXTENSION:
         context["note"] = _reason(context["note"])
     if kind in REQUIRED_DETAILS and not context["note"]:
         raise NoticeError(str(REQUIRED_DETAILS[kind]))
     holes = _holes(body, context)
+    if kind in REPLY_KINDS and "outcome" in _used(body):
+        outcome, _reason_text, details = reply_facts(application)
+        holes = sorted({*holes, *ground(outcome, details)[1]})
     if holes:
         raise NoticeError(
             _("The notice would print blank fields: %(names)s. Fill them in the agency's settings or the notice first.")
-            % {"names": "、".join(str(PLACEHOLDERS[n]) for n in holes)}
+            % {"names": "、".join(str(PLACEHOLDERS.get(n) or DETAIL_LABELS[n]) for n in holes)}
         )
     text = string.Template(body).safe_substitute(context)
     paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
@@ -241,6 +368,13 @@ def issue_notice(
         paragraphs=paragraphs,
         signed_on=served_on,
     )
+    applicant_copy = None
+    if code:
+        applicant_copy = render_pdf(
+            replace(letter, paragraphs=(*paragraphs, CODE_ON_APPLICANT_COPY.format(code=format_query_code(code))))
+        )
+        paragraphs = (*paragraphs, CODE_ON_FILE_COPY)
+        letter = replace(letter, paragraphs=paragraphs)
     pdf_data, docx_data = render_pdf(letter), render_docx(letter)
     with uploads.atomic_with_files():
         pdf_name, pdf_hash = _write(pdf_data, ".pdf")
@@ -251,8 +385,9 @@ def issue_notice(
             document_number=letter.document_number,
             title=title,
             text="\n\n".join(paragraphs),
-            served_on=served_on,
-            served_by=served_by,
+            issued_on=served_on,
+            served_on=None if pending else served_on,
+            served_by="" if pending else served_by,
             pdf_name=pdf_name,
             pdf_sha256=pdf_hash,
             docx_name=docx_name,
@@ -260,13 +395,18 @@ def issue_notice(
             actor_name=actor.full_name,
         )
         record_event(
-            "applications.notice.served",
+            "applications.notice.generated" if pending else "applications.notice.served",
             actor=actor,
             obj=application,
             agency=application.agency,
-            data={"kind": kind, "document_number": notice.document_number, "pdf_sha256": pdf_hash},
+            data={
+                "kind": kind,
+                "document_number": notice.document_number,
+                "pdf_sha256": pdf_hash,
+                **({"query_code_printed": True} if code else {}),
+            },
         )
-    return notice
+    return notice, applicant_copy
 
 
 def read_notice_file(notice: Notice, fmt: str, *, actor=None) -> bytes:

@@ -24,9 +24,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.models import Agency
 from gongkai.applications import clock
-from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, Outcome, Status
+from gongkai.applications.choices import CLOCK_OUTCOMES, REFUSALS, Channel, NoticeKind, Outcome, Status
 from gongkai.applications.clock import ClockError, Entry, Kind
-from gongkai.applications.models import Application, Attachment, ClockEvent
+from gongkai.applications.models import Application, Attachment, ClockEvent, Notice
+from gongkai.applications.notice_templates import DETAIL_FIELDS, DETAIL_LABELS, DISCLOSURE_ROUTES, REPLY_DETAILS
+from gongkai.applications.notices import NoticeError, issue_receipt_with_code, pending_reply_letter, signed_draft
 from gongkai.applications.permissions import EXTENSION_ROLES, HANDLER_ROLES, READER_ROLES  # noqa: F401  (old home)
 from gongkai.applications.transitions import HANDLING
 from gongkai.core import uploads
@@ -419,6 +421,35 @@ def find_for_applicant(number: str, query_code: str) -> Application | None:
     return application if application and ok else None
 
 
+@sensitive_variables("query_code")
+def print_receipt_with_code(
+    application: Application, *, actor, query_code: str, served_on: date, served_by: str
+) -> tuple[Notice, bytes]:
+    """The receipt for an applicant who wrote or came in person, with the query code on the
+    applicant's copy only, once: at registration, before any other receipt (issue 10). An
+    online applicant saw the code on the screen; the receipt never prints it for them."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        return _print_receipt_with_code(
+            application, actor=actor, query_code=query_code, served_on=served_on, served_by=served_by
+        )
+
+
+@sensitive_variables("query_code")
+def _print_receipt_with_code(
+    application: Application, *, actor, query_code: str, served_on: date, served_by: str
+) -> tuple[Notice, bytes]:
+    if application.channel == Channel.ONLINE:
+        raise NoticeError(_("An online applicant got the query code on the screen; the receipt does not print it."))
+    if application.notices.filter(kind=NoticeKind.RECEIPT).exists():
+        raise NoticeError(_("A receipt was already issued: the query code is printed only once, on the first one."))
+    if not hmac.compare_digest(application.query_code_hash, _hash_code(query_code)):
+        raise NoticeError(_("The query code does not belong to this application."))
+    return issue_receipt_with_code(
+        application, actor=actor, served_on=served_on, served_by=served_by, query_code=query_code
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The clock
 
@@ -447,7 +478,7 @@ def record_clock_event(
     def write(locked: Application) -> Change:
         if on > timezone.localdate():
             raise ClockError(_("The date cannot be in the future."))
-        fields = _prepare(locked, actor=actor, kind=kind, data=data, note=note, outcome=outcome, reason=reason)
+        fields = _prepare(locked, actor=actor, kind=kind, on=on, data=data, note=note, outcome=outcome, reason=reason)
         before = {"status": locked.status, "due_on": locked.due_on}
         state = clock.check_next(
             entries_of(locked), LedgerEntry(kind, on, data), get_calendar(), fee_time_excluded=fee_time_excluded()
@@ -478,23 +509,43 @@ def record_clock_event(
 
 
 def _prepare(
-    application: Application, *, actor, kind: str, data: dict[str, Any], note: str, outcome: str, reason: str
+    application: Application,
+    *,
+    actor,
+    kind: str,
+    on: date,
+    data: dict[str, Any],
+    note: str,
+    outcome: str,
+    reason: str,
 ) -> list[str]:
     """The kind's own checks and details before the clock sees the entry; the fields it set."""
     prepare = _PREPARE.get(kind)
     if prepare is None:
         return []
-    return prepare(application, actor=actor, data=data, note=note, outcome=outcome, reason=reason) or []
+    return prepare(application, actor=actor, data=data, note=note, outcome=outcome, reason=reason, on=on) or []
 
 
 def _prepare_draft(
     application: Application, *, data: dict[str, Any], outcome: str, reason: str, **_unused: Any
 ) -> None:
+    """The draft states its outcome, its reasons and what its article asks it to say (arts.
+    35–37: where to get the information, the search, the responsible agency, …); nothing else
+    of the form is kept."""
     if outcome not in Outcome.values or outcome in CLOCK_OUTCOMES:
         raise ClockError(_("Choose the outcome of the reply."))
     if outcome in REFUSALS and len(reason.strip()) < 10:
         raise ClockError(_("A refusal must give its ground and reasoning (art. 36)."))
-    data.update(outcome=outcome, reason=reason.strip())
+    given = {name: str(data.pop(name, "") or "").strip() for name in DETAIL_FIELDS}
+    needed = REPLY_DETAILS.get(outcome, ())
+    missing = [name for name in needed if not given[name]]
+    if missing:
+        raise ClockError(
+            _("This reply must state: %(names)s.") % {"names": "、".join(str(DETAIL_LABELS[n]) for n in missing)}
+        )
+    if given["disclosure_route"] and given["disclosure_route"] not in DISCLOSURE_ROUTES:
+        raise ClockError(_("Choose whether the information was already public or is provided now."))
+    data.update(outcome=outcome, reason=reason.strip(), details={n: given[n] for n in needed})
 
 
 def _prepare_signature(application: Application, *, actor, **_unused: Any) -> None:
@@ -503,10 +554,25 @@ def _prepare_signature(application: Application, *, actor, **_unused: Any) -> No
         raise PermissionDenied(_("The person who drafted the reply cannot also sign it."))
 
 
-def _prepare_reply(application: Application, *, data: dict[str, Any], **_unused: Any) -> None:
-    draft = _latest(application, Kind.DRAFT_SUBMITTED)
-    if draft:
-        data.update(outcome=draft.data["outcome"], reason=draft.data.get("reason", ""))
+def _prepare_reply(application: Application, *, data: dict[str, Any], on: date, **_unused: Any) -> None:
+    """Serving the reply is the last step (issue 10): the letter made from the signed draft is
+    served now, on ``on``, and bears the draft's outcome."""
+    draft = signed_draft(application)
+    if draft is None:
+        raise ClockError(_("The reply needs the leader's signature on the draft first (seed E5)."))
+    letter = pending_reply_letter(application)
+    if letter is None:
+        raise ClockError(_("Generate the reply letter from the signed draft first; serving it is the last step."))
+    if on < letter.issued_on:
+        raise ClockError(_("The reply cannot be served before the date its letter bears."))
+    served_by = data.get("served_by") or application.delivery
+    Notice.objects.filter(pk=letter.pk).update(served_on=on, served_by=served_by)
+    data.update(
+        outcome=draft.data["outcome"],
+        reason=draft.data.get("reason", ""),
+        served_by=served_by,
+        notice=letter.document_number,
+    )
 
 
 def _prepare_assignment(application: Application, *, data: dict[str, Any], **_unused: Any) -> list[str]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path(STAFF + "<str:number>/reveal/", views.staff_reveal, name="staff-reveal"),
     path(STAFF + "<str:number>/attachments/<int:pk>/", views.staff_attachment, name="staff-attachment"),
     path(STAFF + "<str:number>/notices/", views.staff_notice, name="staff-notice"),
+    path(STAFF + "<str:number>/receipt-with-code/", views.staff_receipt_with_code, name="staff-receipt-with-code"),
     path(STAFF + "<str:number>/notices/<int:pk>.<str:fmt>", views.staff_notice_file, name="staff-notice-file"),
     path("applications/track/notice/", views.track_notice, name="track-notice"),
     path("staff/agencies/<slug:agency_slug>/notice-templates/", views.template_list, name="template-list"),

@@ -39,12 +39,20 @@ from gongkai.applications.forms import (
     NoticeTemplateForm,
     ProposalForm,
     PublicApplicationForm,
+    ReceiptWithCodeForm,
     ReplyServedForm,
     StaffIntakeForm,
 )
 from gongkai.applications.models import Application, Attachment, Notice, NoticeTemplate
 from gongkai.applications.notice_templates import DEFAULTS, PLACEHOLDERS
-from gongkai.applications.notices import NoticeError, available_kinds, issue_notice, read_notice_file, template_for
+from gongkai.applications.notices import (
+    NoticeError,
+    available_kinds,
+    issue_notice,
+    pending_reply_letter,
+    read_notice_file,
+    template_for,
+)
 from gongkai.applications.permissions import (
     HANDLER_ROLES,
     get_agency_for_user,
@@ -59,6 +67,7 @@ from gongkai.applications.services import (
     fee_time_excluded,
     find_for_applicant,
     find_repeat,
+    print_receipt_with_code,
     record_clock_event,
     reveal_personal_data,
     submit_application,
@@ -216,7 +225,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if application:
         # The applicant sees the legal steps, never the office's internal ones (notes, drafts).
         context["events"] = application.clock_events.exclude(kind__in=Kind.INTERNAL)
-        context["notices"] = application.notices.exclude(kind__in=NOT_FOR_APPLICANT)
+        context["notices"] = application.notices.exclude(kind__in=NOT_FOR_APPLICANT).exclude(served_on=None)
         context["query_code"] = request.POST.get("query_code", "")[:40]
     return render(request, "applications/track.html", context, status=status)
 
@@ -283,6 +292,8 @@ def staff_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
                 _("Registered as %(number)s. Give the applicant the query code %(code)s; it is not shown again.")
                 % {"number": submission.application.number, "code": submission.query_code},
             )
+            # Kept until the receipt with the code is printed (once), or the session ends (issue 10).
+            request.session[RECEIPT_CODE_KEY] = {"number": submission.application.number, "code": submission.query_code}
             return redirect("applications:staff-detail", agency_slug=agency.slug, number=submission.application.number)
     status = refusal_status(form) if request.method == "POST" else 200
     return render(request, "applications/staff_create.html", {"agency": agency, "form": form}, status=status)
@@ -335,19 +346,31 @@ def _event_form(kind: str, application: Application, data=None, initial=None):
 
 
 def _detail_context(
-    request: HttpRequest, application: Application, forms: dict | None = None, revealed=None, notice_form=None
+    request: HttpRequest,
+    application: Application,
+    forms: dict | None = None,
+    revealed=None,
+    notice_form=None,
+    receipt_form=None,
 ) -> dict:
     roles = user_roles(request.user)
     state = clock.replay(entries_of(application), get_calendar(), fee_time_excluded=fee_time_excluded())
+    forms = forms or {}
+    # An action that was just refused stays on the page with its error, even when it is
+    # otherwise hidden (serving a reply before its letter exists).
     kinds = [
         k
         for k in ACTIONS.get(application.status, [])
         if may_record(request.user, application, k)
-        and (k != Kind.DRAFT_SIGNED or state.draft_pending)
-        and (k != Kind.REPLIED or state.draft_signed)
+        and (
+            k in forms
+            or (
+                (k != Kind.DRAFT_SIGNED or state.draft_pending)
+                and (k != Kind.REPLIED or (state.draft_signed and pending_reply_letter(application) is not None))
+            )
+        )
     ]
     today = timezone.localdate()
-    forms = forms or {}
     labels = {**dict(application.clock_events.model.KIND_CHOICES), Kind.RECEIVED: _("Confirm receipt")}
     actions = [
         (
@@ -385,6 +408,12 @@ def _detail_context(
         "events": application.clock_events.all(),
         "actions": actions,
         "can_reveal": bool(HANDLER_ROLES & roles),
+        "receipt_form": receipt_form
+        or (
+            ReceiptWithCodeForm(initial={"served_on": today, "served_by": application.delivery})
+            if _code_to_print(request, application) and HANDLER_ROLES & roles
+            else None
+        ),
         "revealed": revealed or {},
         "history": history,
         "today": today,
@@ -446,6 +475,52 @@ def staff_reveal(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
 
 # ---------------------------------------------------------------------------------------------
 # Notices
+
+
+RECEIPT_CODE_KEY = "applications.receipt_code"
+
+
+def _code_to_print(request: HttpRequest, application: Application) -> str:
+    """The query code of the application just registered by this user, until its receipt is printed."""
+    kept = request.session.get(RECEIPT_CODE_KEY) or {}
+    return kept.get("code", "") if kept.get("number") == application.number else ""
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_POST
+def staff_receipt_with_code(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    """The applicant's copy of the receipt with the query code: a PDF made once and never stored."""
+    application = get_application_for_user(request.user, agency_slug, number)
+    form = ReceiptWithCodeForm(request.POST)
+    code = _code_to_print(request, application)
+    if form.is_valid():
+        try:
+            if not code:
+                raise NoticeError(_("The query code is printed once, right after registration; it is no longer kept."))
+            notice, pdf = print_receipt_with_code(
+                application,
+                actor=request.user,
+                query_code=code,
+                served_on=form.cleaned_data["served_on"],
+                served_by=form.cleaned_data["served_by"],
+            )
+        except NoticeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session.pop(RECEIPT_CODE_KEY, None)
+            return download_response(
+                pdf,
+                content_type=CONTENT_TYPES["pdf"],
+                filename=f"{notice.document_number}（申请人联）.pdf",
+                event="applications.notice.downloaded",
+                actor=request.user,
+                obj=application,
+                agency=application.agency,
+                details={"notice": notice.pk, "document_number": notice.document_number, "copy": "applicant"},
+            )
+    context = _detail_context(request, application, receipt_form=form)
+    return render(request, "applications/staff_detail.html", context, status=400)
 
 
 @require_POST
@@ -531,7 +606,10 @@ def track_notice(request: HttpRequest) -> HttpResponse:
     if not (notice_pk.isascii() and notice_pk.isdigit()):  # "abc" was a 500 (WEB-05)
         raise Http404
     # A letter to the third party is not the applicant's to read: as if it did not exist.
-    notice = get_object_or_404(application.notices.exclude(kind__in=NOT_FOR_APPLICANT), pk=notice_pk)
+    # Never a letter to someone else, nor a reply letter not yet served (issue 10).
+    notice = get_object_or_404(
+        application.notices.exclude(kind__in=NOT_FOR_APPLICANT).exclude(served_on=None), pk=notice_pk
+    )
     return _notice_file(notice, request.POST.get("format", "pdf"))
 
 

@@ -81,6 +81,7 @@ def make_notice(application, kind: str = "receipt"):
         document_number=f"{application.number}-01",
         title="受理回执",
         text="",
+        issued_on=application.received_on or application.submitted_on,
         served_on=application.received_on or application.submitted_on,
         served_by="email",
         pdf_name=path.name,
@@ -128,3 +129,38 @@ def make_attachment(application, kind: str = "identity_proof"):
         stored_name=name,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# What each reply's article makes it state (issue 10), for tests that need a reply of any outcome.
+REPLY_DETAILS = {
+    "disclosed": {"disclosure_route": "provided", "how_to_obtain": "以电子文件形式随本答复书发送"},
+    "partly_disclosed": {"how_to_obtain": "可以公开的部分随本答复书发送"},
+    "unavailable_not_held": {"search_description": "检索了本机关 2024 年以来的收发文登记和档案目录"},
+    "unavailable_other_agency": {
+        "responsible_agency": "台州市黄岩区自然资源和规划局",
+        "responsible_contact": "0576-84111111",
+    },
+    "not_processed_repeat": {"previous_reply": "茅政信复〔2026〕3号，2026年9月10日"},
+    "not_processed_excessive": {"applicant_reasons": "为研究乡村治理需要全部资料"},
+}
+
+
+def reply_through_services(application, *, officer, leader, on, outcome="disclosed", reason="", served_by="email"):
+    """Draft (with what its article asks for), the leader's signature, the letter made from it,
+    then the reply served: the whole of seed E5 on one day."""
+    from gongkai.applications.choices import REPLY_KIND_BY_OUTCOME
+    from gongkai.applications.notices import issue_notice
+    from gongkai.applications.services import record_clock_event
+
+    record_clock_event(
+        application,
+        actor=officer,
+        kind="draft_submitted",
+        on=on,
+        outcome=outcome,
+        reason=reason,
+        data=dict(REPLY_DETAILS.get(outcome, {})),
+    )
+    record_clock_event(application, actor=leader, kind="draft_signed", on=on)
+    issue_notice(application, actor=officer, kind=REPLY_KIND_BY_OUTCOME[outcome], served_on=on, served_by=served_by)
+    return record_clock_event(application, actor=officer, kind="replied", on=on, data={"served_by": served_by})

@@ -11,13 +11,14 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
 
 from gongkai.accounts.choices import Role
-from gongkai.applications.services import record_clock_event
 from gongkai.core.calendar import arrangement_of, format_holidays, format_makeup, parse_arrangement, save_calendar_year
 from gongkai.core.models import AuditEvent, CalendarYear
-from tests.applications.factories import CANARY_ID, CANARY_PHONE, make_application
+from tests.applications import factories
+from tests.applications.factories import CANARY_ID, CANARY_PHONE, REPLY_DETAILS, make_application
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-10-20 10:00 +0800"
@@ -124,7 +125,21 @@ def test_a_refusal_is_drafted_with_its_ground_signed_by_a_leader_then_served(cli
     client.force_login(world.person(world.township, Role.LEADER_IN_CHARGE))
     assert post_event(client, application, "draft_signed", on="2026-10-20").status_code == 302
     client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
+    # Serving is the last step: first the letter made from the signed draft (issue 10).
+    response = post_event(client, application, "replied", on="2026-10-20", served_by="email")
+    assert "请先根据已签发的答复草稿生成答复书" in response.content.decode()
+    assert application.notices.count() == 0
+    notice_url = reverse("applications:staff-notice", args=["maoshe", application.number])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(notice_url, {"kind": "reply_withheld", "served_on": "2026-10-20", "served_by": "post"})
+    assert response.status_code == 302
+    letter = application.notices.get()
+    assert (letter.issued_on, letter.served_on) == (date(2026, 10, 20), None)
+    application.refresh_from_db()
+    assert application.status == "received"  # generated, not yet served
     assert post_event(client, application, "replied", on="2026-10-20", served_by="email").status_code == 302
+    letter.refresh_from_db()
+    assert (letter.served_on, letter.served_by) == (date(2026, 10, 20), "email")
     application.refresh_from_db()
     assert application.status == "replied"
     assert application.outcome == "withheld_internal"
@@ -136,7 +151,16 @@ def test_a_refusal_is_drafted_with_its_ground_signed_by_a_leader_then_served(cli
 def test_the_person_who_drafts_cannot_sign(client, world, make_user, application):
     both = make_user(world.township, "maoshe.both", Role.DISCLOSURE_OFFICER, Role.LEADER_IN_CHARGE)
     client.force_login(both)
-    post_event(client, application, "draft_submitted", on="2026-10-20", outcome="disclosed", reason="")
+    drafted = post_event(
+        client,
+        application,
+        "draft_submitted",
+        on="2026-10-20",
+        outcome="disclosed",
+        reason="",
+        **REPLY_DETAILS["disclosed"],
+    )
+    assert drafted.status_code == 302
     assert post_event(client, application, "draft_signed", on="2026-10-20").status_code == 403
 
 
@@ -204,12 +228,13 @@ def test_due_soon_and_overdue_lists(client, world):
 
 
 def reply_through_services(world, application, on):
-    """Draft (disclosure officer), signature (leader), reply served (seed E5)."""
-    officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
-    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
-    record_clock_event(application, actor=officer, kind="draft_submitted", on=on, outcome="disclosed")
-    record_clock_event(application, actor=leader, kind="draft_signed", on=on)
-    return record_clock_event(application, actor=officer, kind="replied", on=on, data={"served_by": "email"})
+    """Draft (disclosure officer), signature (leader), letter, reply served (seed E5)."""
+    return factories.reply_through_services(
+        application,
+        officer=world.person(world.township, Role.DISCLOSURE_OFFICER),
+        leader=world.person(world.township, Role.LEADER_IN_CHARGE),
+        on=on,
+    )
 
 
 def test_a_calendar_change_moves_open_due_dates(world, application):

@@ -24,7 +24,7 @@ from gongkai.applications.models import Notice, NoticeTemplate
 from gongkai.applications.notices import NoticeError, notice_path, save_template, template_for
 from gongkai.applications.services import record_clock_event
 from gongkai.core.models import AuditEvent
-from tests.applications.factories import make_application
+from tests.applications.factories import REPLY_DETAILS, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +111,8 @@ def test_correction_notice_carries_the_ledgers_facts_in_pdf_and_docx(officer, wo
 # remedies — reconsideration first for anything not given (行政复议法 art. 23 ¶1(四), then 15 days
 # to sue, 行政诉讼法 art. 45), the choice of 60 days or six months otherwise (art. 46).
 REPLIES = [
-    (Outcome.DISCLOSED, ["第三十六条第一项、第二项"], "either"),
-    (Outcome.PARTLY_DISCLOSED, ["第三十七条"], "first"),
+    (Outcome.DISCLOSED, ["第三十六条第二项", "本机关向您提供该政府信息：以电子文件形式随本答复书发送"], "either"),
+    (Outcome.PARTLY_DISCLOSED, ["第三十七条", "可以公开的部分（可以公开的部分随本答复书发送）"], "first"),
     (Outcome.WITHHELD_STATE_SECRET, ["第三十六条第三项", "国家秘密", "第十四条"], "first"),
     (Outcome.WITHHELD_LAW_FORBIDS, ["第三十六条第三项", "法律、行政法规禁止公开", "第十四条"], "first"),
     (Outcome.WITHHELD_SECURITY, ["第三十六条第三项", "社会稳定", "第十四条"], "first"),
@@ -121,13 +121,26 @@ REPLIES = [
     (Outcome.WITHHELD_PROCESS, ["第三十六条第三项", "过程性信息", "第十六条第二款"], "first"),
     (Outcome.WITHHELD_ENFORCEMENT_FILE, ["第三十六条第三项", "行政执法案卷信息", "第十六条第二款"], "first"),
     (Outcome.WITHHELD_INQUIRY, ["行政查询事项", "第三十六条第七项"], "first"),
-    (Outcome.UNAVAILABLE_NOT_HELD, ["经检索", "不存在", "第三十六条第四项"], "first"),
+    (
+        Outcome.UNAVAILABLE_NOT_HELD,
+        ["经检索（检索了本机关2024年以来的收发文登记和档案目录）", "不存在", "第三十六条第四项"],
+        "first",
+    ),
+    (
+        Outcome.UNAVAILABLE_OTHER_AGENCY,
+        ["不属于本机关负责公开", "第三十六条第五项", "台州市黄岩区自然资源和规划局", "联系方式：0576-84111111"],
+        "first",
+    ),
     (Outcome.UNAVAILABLE_NEEDS_PRODUCTION, ["加工、分析", "第三十八条"], "first"),
     (Outcome.UNAVAILABLE_STILL_UNCLEAR, ["经补正后内容仍不明确", "第三十条"], "first"),
     (Outcome.NOT_PROCESSED_PETITION, ["信访、投诉、举报", "第三十九条第一款"], "first"),
-    (Outcome.NOT_PROCESSED_REPEAT, ["重复申请", "第三十六条第六项"], "first"),
+    (Outcome.NOT_PROCESSED_REPEAT, ["重复申请", "第三十六条第六项", "茅政信复〔2026〕3号"], "first"),
     (Outcome.NOT_PROCESSED_PUBLICATION, ["公开出版物", "第三十九条第二款"], "first"),
-    (Outcome.NOT_PROCESSED_EXCESSIVE, ["明显超过合理范围", "第三十五条"], "first"),
+    (
+        Outcome.NOT_PROCESSED_EXCESSIVE,
+        ["明显超过合理范围", "第三十五条", "您说明的理由为：为研究乡村治理需要全部资料"],
+        "first",
+    ),
     (Outcome.NOT_PROCESSED_CONFIRMATION, ["确认或者重新出具"], "first"),
     (Outcome.OTHER, [], "either"),
 ]
@@ -143,12 +156,26 @@ def test_every_reply_outcome_is_in_the_table():
 
 
 def reply(application, world, outcome, reason="所申请信息经本机关审查，理由如前所述。"):
+    """The draft with what its article asks for and the leader's signature: the reply letter can
+    be generated now, and serving it (``serve_reply``) is the last step."""
     officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
     leader = world.person(world.township, Role.LEADER_IN_CHARGE)
     day = date(2026, 10, 20)
-    record_clock_event(application, actor=officer_user, kind="draft_submitted", on=day, outcome=outcome, reason=reason)
+    record_clock_event(
+        application,
+        actor=officer_user,
+        kind="draft_submitted",
+        on=day,
+        outcome=outcome,
+        reason=reason,
+        data=dict(REPLY_DETAILS.get(outcome, {})),
+    )
     record_clock_event(application, actor=leader, kind="draft_signed", on=day)
-    record_clock_event(application, actor=officer_user, kind="replied", on=day, data={"served_by": "email"})
+
+
+def serve_reply(application, world, on=date(2026, 10, 20)):
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    record_clock_event(application, actor=officer_user, kind="replied", on=on, data={"served_by": "email"})
 
 
 @time_machine.travel("2026-10-20 10:00 +0800")
@@ -159,7 +186,9 @@ def test_each_reply_states_its_article_its_ground_and_the_right_remedy(
     reason = "所申请信息经本机关审查，理由如前所述。"
     reply(application, world, outcome, reason)
     assert serve(officer, application, REPLY_KIND_BY_OUTCOME[outcome], served_on="2026-10-20").status_code == 302
+    serve_reply(application, world)
     notice = Notice.objects.get()
+    assert notice.served_on == date(2026, 10, 20)
     text, _fonts = pdf_text_and_fonts(notice_path(notice.pdf_name).read_bytes())
     text = "".join(text.split())  # the PDF breaks lines anywhere
     for word in [*words, reason]:
@@ -178,6 +207,7 @@ def test_the_configured_organ_and_court_are_named(officer, world, application):
     agency.save(update_fields=["reconsideration_organ", "competent_court"])
     reply(application, world, Outcome.WITHHELD_INTERNAL)
     serve(officer, application, "reply_withheld", served_on="2026-10-20")
+    serve_reply(application, world)
     text = Notice.objects.get().text
     assert "六十日内向台州市黄岩区人民政府（区司法局承办）申请行政复议" in text
     assert "十五日内向台州市椒江区人民法院提起行政诉讼" in text
@@ -367,12 +397,29 @@ def test_an_agency_template_cannot_drop_what_the_law_makes_a_letter_say(officer,
     assert AuditEvent.objects.filter(event="applications.notice_template.updated").count() == 0
 
 
+CONSULTED = [
+    # party, letter kind, addressee, what the letter must say (arts. 32, 34), its title
+    ("third_party", "third_party", "某农业开发有限公司", ["第三十二条", "15个工作日内（即2026年11月3日前）"], "征询函"),
+    (
+        "other_agency",
+        "other_agency",
+        "台州市黄岩区农业农村和水利局",
+        ["第三十四条", "共同制作", "15个工作日内（即2026年11月3日前）", "逾期未提出意见的，视为同意公开"],
+        "征求意见函",
+    ),
+]
+
+
 @time_machine.travel("2026-10-13 10:00 +0800")
-def test_the_third_partys_letter_goes_to_the_third_party_and_the_applicant_never_sees_it(client, world):
-    """Art. 32: the consultation letter is addressed to the third party; it names what the
-    applicant asked for, so the applicant neither sees it on the tracking page nor downloads it."""
+@pytest.mark.parametrize(("party", "kind", "addressee", "words", "title"), CONSULTED)
+def test_a_consultation_letter_goes_to_the_consulted_party_and_the_applicant_never_sees_it(
+    client, world, party, kind, addressee, words, title
+):
+    """Arts. 32 and 34: the consultation letter is addressed to the third party or the other
+    agency; it names what the applicant asked for, so the applicant neither sees it on the
+    tracking page nor downloads it. 2026-10-13 + 15 WD crosses no holiday: 11-03."""
     response = client.post(
-        "/api/v1/applications", api_body_for_notices("third-party-key-0001"), content_type="application/json"
+        "/api/v1/applications", api_body_for_notices(f"{party}-key-0001"), content_type="application/json"
     )
     number, code = response.json()["number"], response.json()["query_code"]
     from gongkai.applications.models import Application
@@ -385,29 +432,30 @@ def test_the_third_partys_letter_goes_to_the_third_party_and_the_applicant_never
     assert serve(client, application, "receipt").status_code == 302
     url = reverse("applications:staff-event", args=["maoshe", number, "consultation_started"])
     # Without the party the letter could not be addressed: the form refuses.
-    refused = client.post(url, {"on": "2026-10-13", "party": "third_party"})
+    refused = client.post(url, {"on": "2026-10-13", "party": party})
     assert refused.status_code == 400
     assert application.clock_events.filter(kind="consultation_started").count() == 0
     done = client.post(
         url,
-        {
-            "on": "2026-10-13",
-            "party": "third_party",
-            "party_name": "某农业开发有限公司",
-            "party_contact": "工业园区 8 号",
-        },
+        {"on": "2026-10-13", "party": party, "party_name": addressee, "party_contact": "黄岩区某路 8 号"},
     )
     assert done.status_code == 302
-    assert serve(client, application, "third_party", note="请就是否同意公开提出意见。").status_code == 302
-    letter = Notice.objects.get(kind="third_party")
+    other = "other_agency" if kind == "third_party" else "third_party"
+    assert serve(client, application, other).status_code == 400  # only the letter to who is consulted
+    assert serve(client, application, kind, note="请就是否同意公开提出意见。").status_code == 302
+    letter = Notice.objects.get(kind=kind)
     pdf_text, _fonts = pdf_text_and_fonts(notice_path(letter.pdf_name).read_bytes())
-    assert "某农业开发有限公司" in pdf_text
-    assert "测试金丝雀" not in pdf_text
+    compact = "".join(pdf_text.split())
+    assert addressee in compact
+    assert "测试金丝雀" not in compact
+    for word in words:
+        assert word in compact, word
+    assert title in letter.title
     client.logout()
     tracked = client.post(reverse("applications:track"), {"number": number, "query_code": code})
     page = tracked.content.decode()
     assert "受理回执" in page
-    assert "征询函" not in page
+    assert title not in page
     download = reverse("applications:track-notice")
     assert client.post(download, {"number": number, "query_code": code, "notice": letter.pk}).status_code == 404
     receipt = Notice.objects.get(kind="receipt")
@@ -488,3 +536,180 @@ def test_a_refused_template_edit_is_audited_and_changes_nothing(world, who):
         "reason": "只有本机关的政务公开专员才能修改通知书模板。",
         "kind": "receipt",
     }
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+def test_the_reply_letter_is_made_after_the_signature_and_serving_it_is_the_last_step(client, world):
+    """Issue 10: draft, signature, the letter generated (the applicant does not see it yet), then
+    the reply served; a letter made before a newer draft cannot be served."""
+    with time_machine.travel("2026-10-12 10:00 +0800"):
+        response = client.post(
+            "/api/v1/applications", api_body_for_notices("reply-order-key-0001"), content_type="application/json"
+        )
+    number, code = response.json()["number"], response.json()["query_code"]
+    from gongkai.applications.models import Application
+    from gongkai.applications.services import confirm_submission
+
+    application = Application.objects.get(number=number)
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    leader = world.person(world.township, Role.LEADER_IN_CHARGE)
+    confirm_submission(application, actor=officer_user, on=date(2026, 10, 13))
+    client.force_login(officer_user)
+    day = date(2026, 10, 19)
+    details = dict(REPLY_DETAILS["unavailable_not_held"])
+    reason = "经检索本机关未制作该信息，特此告知。"
+    record_clock_event(
+        application,
+        actor=officer_user,
+        kind="draft_submitted",
+        on=day,
+        outcome="unavailable_not_held",
+        reason=reason,
+        data=dict(details),
+    )
+    # No letter before the leader signs the draft.
+    assert serve(client, application, "reply_not_held", served_on="2026-10-19").status_code == 400
+    record_clock_event(application, actor=leader, kind="draft_signed", on=date(2026, 10, 20))
+    # Not dated before the signature.
+    assert serve(client, application, "reply_not_held", served_on="2026-10-19").status_code == 400
+    assert serve(client, application, "reply_not_held", served_on="2026-10-20").status_code == 302
+    stale = Notice.objects.get()
+    assert stale.served_on is None
+    assert AuditEvent.objects.filter(event="applications.notice.generated").count() == 1
+    # A new draft (another outcome) and its signature: the earlier letter no longer fits.
+    record_clock_event(
+        application,
+        actor=officer_user,
+        kind="draft_submitted",
+        on=date(2026, 10, 20),
+        outcome="unavailable_other_agency",
+        reason="该信息由区自然资源和规划局制作并保存。",
+        data=dict(REPLY_DETAILS["unavailable_other_agency"]),
+    )
+    record_clock_event(application, actor=leader, kind="draft_signed", on=date(2026, 10, 20))
+    with pytest.raises(ClockError, match="生成答复书"):
+        record_clock_event(
+            application, actor=officer_user, kind="replied", on=date(2026, 10, 20), data={"served_by": "post"}
+        )
+    assert serve(client, application, "reply_not_held", served_on="2026-10-20").status_code == 302
+    letter = Notice.objects.exclude(pk=stale.pk).get()
+    assert "第三十六条第五项" in letter.text
+    # The applicant sees neither letter before it is served.
+    client.logout()
+    page = client.post(reverse("applications:track"), {"number": number, "query_code": code}).content.decode()
+    assert letter.document_number not in page
+    download = reverse("applications:track-notice")
+    assert client.post(download, {"number": number, "query_code": code, "notice": letter.pk}).status_code == 404
+    record_clock_event(
+        application, actor=officer_user, kind="replied", on=date(2026, 10, 20), data={"served_by": "post"}
+    )
+    letter.refresh_from_db()
+    stale.refresh_from_db()
+    assert (letter.served_on, letter.served_by, stale.served_on) == (date(2026, 10, 20), "post", None)
+    application.refresh_from_db()
+    assert (application.status, application.outcome) == ("replied", "unavailable_other_agency")
+    page = client.post(reverse("applications:track"), {"number": number, "query_code": code}).content.decode()
+    assert letter.document_number in page
+    assert stale.document_number not in page
+    assert client.post(download, {"number": number, "query_code": code, "notice": letter.pk}).status_code == 200
+
+
+@time_machine.travel("2026-10-20 10:00 +0800")
+@pytest.mark.parametrize(
+    ("outcome", "missing", "message"),
+    [
+        ("disclosed", "disclosure_route", "是否已主动公开"),
+        ("disclosed", "how_to_obtain", "获取该信息的方式、途径和时间"),
+        ("partly_disclosed", "how_to_obtain", "获取该信息的方式、途径和时间"),
+        ("unavailable_not_held", "search_description", "检索的范围和方式"),
+        ("unavailable_other_agency", "responsible_agency", "负责公开该信息的行政机关"),
+        ("unavailable_other_agency", "responsible_contact", "该机关的联系方式"),
+        ("not_processed_repeat", "previous_reply", "此前对相同申请的答复"),
+        ("not_processed_excessive", "applicant_reasons", "申请人说明的理由"),
+    ],
+)
+def test_a_draft_must_state_what_its_article_asks_for(world, application, outcome, missing, message):
+    """Arts. 35–37: each reply states its own facts, from fields, not free text."""
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    details = {**REPLY_DETAILS[outcome], missing: ""}
+    with pytest.raises(ClockError, match=message):
+        record_clock_event(
+            application,
+            actor=officer_user,
+            kind="draft_submitted",
+            on=date(2026, 10, 20),
+            outcome=outcome,
+            reason="依据条例的规定，理由如下所述。",
+            data=details,
+        )
+    assert application.clock_events.filter(kind="draft_submitted").count() == 0
+
+
+@time_machine.travel("2026-10-09 10:00 +0800")
+def test_a_letter_applicants_receipt_carries_the_query_code_once_and_only_on_their_copy(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Issue 10: post is a letter applicant's only channel, so the receipt gives them the query
+    code; it is printed once, on the applicant's copy, and the copy on file never shows it."""
+    from tests.applications.factories import applicant_fields
+
+    client.force_login(world.person(world.township, Role.DISCLOSURE_OFFICER))
+    data = dict(applicant_fields(has_identity_proof="on"), channel="registered_post", received_on="2026-09-28")
+    response = client.post(reverse("applications:staff-create", args=["maoshe"]), data, follow=True)
+    code = client.session["applications.receipt_code"]["code"]
+    application = response.context["application"]
+    print_url = reverse("applications:staff-receipt-with-code", args=["maoshe", application.number])
+    assert print_url in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(print_url, {"served_on": "2026-10-09", "served_by": "post"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    applicant_copy = re.sub(r"\s", "", pdf_text_and_fonts(response.content)[0])
+    assert f"查询码：{code[:5]}-{code[5:]}" in applicant_copy
+    assert "本机关不留存" in applicant_copy
+    # The copy on file (PDF, Word, the stored text) says where the code went, not what it is.
+    notice = application.notices.get()
+    stored = re.sub(r"\s", "", pdf_text_and_fonts(notice_path(notice.pdf_name).read_bytes())[0])
+    word = "".join(p.text for p in Document(io.BytesIO(notice_path(notice.docx_name).read_bytes())).paragraphs)
+    for text in (stored, word, notice.text):
+        assert code not in text.replace("-", "")
+    assert "存档联" in notice.text
+    assert (notice.served_on, notice.served_by) == (date(2026, 10, 9), "post")
+    event = AuditEvent.objects.filter(event="applications.notice.served").latest("id")
+    assert event.data["query_code_printed"] is True
+    assert code not in str(event.data)
+    # Once: the code is gone from the session and a second print is refused in Chinese.
+    assert "applications.receipt_code" not in client.session
+    again = client.post(print_url, {"served_on": "2026-10-09", "served_by": "post"})
+    assert again.status_code == 400
+    assert "查询码只在登记后打印一次" in again.content.decode()
+    assert application.notices.count() == 1
+    # The tracker accepts the code as printed, hyphen and all.
+    client.logout()
+    typed = {"number": application.number, "query_code": f"{code[:5]}-{code[5:]}"}
+    page = client.post(reverse("applications:track"), typed)
+    assert notice.document_number in page.content.decode()
+
+
+@time_machine.travel("2026-10-13 10:00 +0800")
+def test_the_query_code_is_never_printed_for_an_online_applicant_or_after_another_receipt(world, application):
+    from gongkai.applications.services import print_receipt_with_code
+
+    officer_user = world.person(world.township, Role.DISCLOSURE_OFFICER)
+    with pytest.raises(NoticeError, match="在线申请人"):
+        print_receipt_with_code(
+            application, actor=officer_user, query_code="X", served_on=date(2026, 10, 13), served_by="post"
+        )
+    application.channel = "in_person"
+    application.save(update_fields=["channel"])
+    with pytest.raises(NoticeError, match="查询码与本申请不符"):
+        print_receipt_with_code(
+            application, actor=officer_user, query_code="WRONGCODE1", served_on=date(2026, 10, 13), served_by="post"
+        )
+    from gongkai.applications.notices import issue_notice
+
+    issue_notice(application, actor=officer_user, kind="receipt", served_on=date(2026, 10, 13), served_by="post")
+    with pytest.raises(NoticeError, match="只打印一次"):
+        print_receipt_with_code(
+            application, actor=officer_user, query_code="X", served_on=date(2026, 10, 13), served_by="post"
+        )

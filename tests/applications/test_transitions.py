@@ -16,10 +16,11 @@ from gongkai.accounts.choices import Role
 from gongkai.applications.choices import Status
 from gongkai.applications.clock import ClockError, Kind
 from gongkai.applications.models import Application
+from gongkai.applications.notices import issue_notice
 from gongkai.applications.services import confirm_submission, record_clock_event
 from gongkai.applications.transitions import HANDLING, MOVES
 from gongkai.core.models import AuditEvent
-from tests.applications.factories import make_application
+from tests.applications.factories import REPLY_DETAILS, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,16 @@ class People:
         )
 
     def replied(self):
-        application = self.signed()
+        application = self.lettered()
         return self.record(application, Kind.REPLIED, date(2026, 10, 16))
+
+    def lettered(self):
+        """Signed, and the reply letter made from the draft (issue 10: served last)."""
+        application = self.signed()
+        issue_notice(
+            application, actor=self.officer, kind="reply_disclosed", served_on=date(2026, 10, 15), served_by="email"
+        )
+        return application
 
     def abandoned(self):
         application = self.awaiting_correction()
@@ -79,7 +88,13 @@ class People:
 
     def drafted(self):
         application = self.received()
-        return self.record(application, Kind.DRAFT_SUBMITTED, date(2026, 10, 14), outcome="disclosed")
+        return self.record(
+            application,
+            Kind.DRAFT_SUBMITTED,
+            date(2026, 10, 14),
+            outcome="disclosed",
+            data=dict(REPLY_DETAILS["disclosed"]),
+        )
 
     def signed(self):
         application = self.drafted()
@@ -178,11 +193,17 @@ ALLOWED = [
     ("received", Kind.FEE_NOTICE_SERVED, "officer", {"data": {"mode": "per_page", "pages": 150}}, Status.AWAITING_FEE),
     ("awaiting_fee", Kind.FEE_PAID, "officer", {}, Status.RECEIVED),
     ("received", Kind.EXTENSION_APPROVED, "leader", {"data": {"working_days": 10}}, Status.RECEIVED),
-    ("signed", Kind.REPLIED, "officer", {}, Status.REPLIED),
+    ("lettered", Kind.REPLIED, "officer", {}, Status.REPLIED),
     ("received", Kind.NOTE_ADDED, "officer", {"note": "检索记录"}, Status.RECEIVED),
     ("received", Kind.CONFIDENTIALITY_REVIEWED, "reviewer", {}, Status.RECEIVED),
     ("received", Kind.PROPOSAL_SUBMITTED, "officer", {"note": "建议公开"}, Status.RECEIVED),
-    ("received", Kind.DRAFT_SUBMITTED, "officer", {"outcome": "disclosed"}, Status.RECEIVED),
+    (
+        "received",
+        Kind.DRAFT_SUBMITTED,
+        "officer",
+        {"outcome": "disclosed", "data": REPLY_DETAILS["disclosed"]},
+        Status.RECEIVED,
+    ),
     ("drafted", Kind.DRAFT_SIGNED, "leader", {}, Status.RECEIVED),
 ]
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.applications.models import Application
-from gongkai.applications.services import record_clock_event
 from gongkai.core.models import AuditEvent
-from tests.applications.factories import make_application, make_archive, make_notice
+from tests.applications.factories import make_application, make_archive, make_notice, reply_through_services
 from tests.catalog.factories import make_entry, make_entry_attachment
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +29,8 @@ def test_recording_an_event_on_a_closed_application_is_refused_and_audited(clien
     application = make_application(world.township, received_on=date(2026, 9, 28))
     officer = world.person(world.township, Role.DISCLOSURE_OFFICER)
     leader = world.person(world.township, Role.LEADER_IN_CHARGE)
-    # Replied through the services: a draft, the leader's signature, the reply served.
-    for kind, actor, extra in (
-        ("draft_submitted", officer, {"outcome": "disclosed"}),
-        ("draft_signed", leader, {}),
-        ("replied", officer, {}),
-    ):
-        record_clock_event(application, actor=actor, kind=kind, on=date(2026, 10, 9), **extra)
+    # Replied through the services: a draft, the leader's signature, the letter, the reply served.
+    reply_through_services(application, officer=officer, leader=leader, on=date(2026, 10, 9))
     assert Application.objects.get(pk=application.pk).status == "replied"
     client.force_login(officer)
     url = reverse("applications:staff-event", args=["maoshe", application.number, "note_added"])
