@@ -47,6 +47,7 @@ class EntryOut(Schema):
     agency: str
     document_number: str
     written_on: date | None
+    issued_on: date | None = Field(description="印发日期（公文）")
     published_on: date
     formed_on: date
     attribute: str
@@ -92,6 +93,7 @@ def catalog_item(request: HttpRequest, index_number: str):
         "agency": entry.agency.name,
         "document_number": entry.document_number,
         "written_on": entry.written_on,
+        "issued_on": entry.issued_on,
         "published_on": entry.published_on,
         "formed_on": entry.formed_on,
         "attribute": entry.attribute,

@@ -54,6 +54,7 @@ COLUMNS = (
     ("title", "名称"),
     ("document_number", "文号"),
     ("written_on", "成文日期"),
+    ("issued_on", "印发日期"),
     ("published_on", "发布日期"),
     ("formed_on", "生成日期"),
     ("category", "主题分类"),
@@ -248,7 +249,7 @@ def personal_data_problems(cell: dict) -> list[str]:
 
 def _parse_dates(cell: dict[str, Any], values: dict[str, Any], problems: list[str]) -> None:
     headers = dict(COLUMNS)
-    for key in ("written_on", "published_on", "formed_on"):
+    for key in ("written_on", "issued_on", "published_on", "formed_on"):
         try:
             values[key] = _date(cell.get(key))
         except ValueError:
@@ -309,8 +310,10 @@ def _parse_row(cell: dict[str, Any], lookup: Lookup, agency: Agency) -> tuple[di
     if len(values["index_number"]) > 80:
         problems.append(_("The index number is longer than 80 characters."))
     today = timezone.localdate()
-    if any(values.get(k) and values[k] > today for k in ("written_on", "published_on", "formed_on")):
+    if any(values.get(k) and values[k] > today for k in ("written_on", "issued_on", "published_on", "formed_on")):
         problems.append(_("A date is in the future."))
+    if values.get("written_on") and values.get("issued_on") and values["issued_on"] < values["written_on"]:
+        problems.append(_("A document cannot be issued before it was written."))
     return values, problems
 
 
@@ -322,7 +325,7 @@ def is_legacy(values: dict, go_live_on: date | None) -> bool:
     return (values.get("published_on") or values["formed_on"]) <= go_live_on
 
 
-DATE_KEYS = ("written_on", "published_on", "formed_on")
+DATE_KEYS = ("written_on", "issued_on", "published_on", "formed_on")
 
 
 def _to_json(values: dict) -> dict:
@@ -428,6 +431,7 @@ def _entry_from_row(job: ImportJob, office, values: dict, **fields) -> Entry:
         title=values["title"],
         document_number=values["document_number"],
         written_on=values["written_on"],
+        issued_on=values.get("issued_on"),
         formed_on=values["formed_on"],
         attribute=values["attribute"],
         ground=values["ground"],
@@ -633,6 +637,7 @@ def export_workbook(entries) -> bytes:
             entry.title,
             entry.document_number,
             entry.written_on.isoformat() if entry.written_on else "",
+            entry.issued_on.isoformat() if entry.issued_on else "",
             entry.published_on.isoformat() if entry.published_on else "",
             entry.formed_on.isoformat(),
             entry.get_category_display(),

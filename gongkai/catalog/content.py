@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
     "title",
     "document_number",
     "written_on",
+    "issued_on",
     "formed_on",
     "is_official_document",
     "attribute",
@@ -115,13 +116,19 @@ def _check_document(values: dict[str, Any], errors: Errors) -> None:
         errors.setdefault("channels", []).append(_("Choose publication channels from the list."))
     if values.get("is_official_document") and not values.get("written_on"):
         errors.setdefault("written_on", []).append(_("An official document needs its date written."))
+    if values.get("is_official_document") and not values.get("issued_on"):
+        errors.setdefault("issued_on", []).append(_("An official document needs the date it was issued."))
     if values.get("is_official_document") and not (values.get("document_number") or "").strip():
         errors.setdefault("document_number", []).append(_("An official document needs its document number."))
-    written, formed = values.get("written_on"), values.get("formed_on")
-    if formed and formed > timezone.localdate():
-        errors.setdefault("formed_on", []).append(_("The date cannot be in the future."))
+    written, issued, formed = values.get("written_on"), values.get("issued_on"), values.get("formed_on")
+    today = timezone.localdate()
+    for name, day in (("issued_on", issued), ("formed_on", formed)):
+        if day and day > today:
+            errors.setdefault(name, []).append(_("The date cannot be in the future."))
     if written and formed and written > formed:
         errors.setdefault("formed_on", []).append(_("The information cannot be formed before it was written."))
+    if written and issued and written > issued:
+        errors.setdefault("issued_on", []).append(_("A document cannot be issued before it was written."))
 
 
 def _check_links(agency: Agency, values: dict[str, Any], errors: Errors) -> None:

@@ -1,5 +1,5 @@
 """When a catalog entry must be published (A6: 20 working days after it was formed; D4: an
-official document 1 working day after it was written), stored on the entry and moved when the
+official document 1 working day after it was issued), stored on the entry and moved when the
 holiday calendar changes. The reminder sweep over these dates lives with the reminders."""
 
 from __future__ import annotations
@@ -15,11 +15,16 @@ DEADLINE_FIELDS = ["publish_due_on", "publish_due_provisional"]
 
 
 def publish_deadline(entry: Entry) -> WorkdayResult:
-    """The date by which the entry must be published (A6: 20 WD; D4: official documents 1 WD)."""
-    results = [due_date(entry.formed_on, PUBLISH_WITHIN_WORKING_DAYS)]
-    if entry.is_official_document and entry.written_on:
-        results.append(due_date(entry.written_on, OFFICIAL_DOCUMENT_WITHIN_WORKING_DAYS))
-    return min(results, key=lambda r: r.due)
+    """The date by which the entry must be published.
+
+    An official document is due 1 working day after the day it was issued (印发, D4): the day it
+    was written (成文) comes earlier and would give a date before the document existed, and
+    A6's 20 working days from an earlier "formed" date would do the same. Anything else, and an
+    official document registered before the issue date was recorded, is due 20 working days
+    after it was formed (A6)."""
+    if entry.is_official_document and entry.issued_on:
+        return due_date(entry.issued_on, OFFICIAL_DOCUMENT_WITHIN_WORKING_DAYS)
+    return due_date(entry.formed_on, PUBLISH_WITHIN_WORKING_DAYS)
 
 
 def store_deadline(entry: Entry) -> list[str]:

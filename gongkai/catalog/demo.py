@@ -99,6 +99,7 @@ def _historic(rng: random.Random, agency: Agency, office: Office, clerk: User, t
             title=demo_text.title(rng, category, published_on.year),
             document_number=f"{agency.name[-6:-4]}〔{published_on.year}〕{i + 1}号" if official else "",
             written_on=formed if official else None,
+            issued_on=formed + timedelta(days=1) if official else None,  # D4: issued after written
             formed_on=formed,
             is_official_document=official,
             attribute=Attribute.PROACTIVE,
@@ -150,8 +151,13 @@ def _draft(
     ground_note="",
     formed_ago=3,
     co_offices=(),
+    document_number="",
+    issued_ago=None,
 ):
+    """A draft; with ``document_number`` an official document written when formed and issued
+    ``issued_ago`` days ago (D4: due 1 working day after it was issued)."""
     formed = today - timedelta(days=formed_ago)
+    official = bool(document_number)
     return services.save_draft(
         actor=clerk,
         agency=agency,
@@ -159,10 +165,11 @@ def _draft(
         co_offices=list(co_offices),
         values={
             "title": title or demo_text.title(rng, category, today.year),
-            "document_number": "",
-            "written_on": None,
+            "document_number": document_number,
+            "written_on": formed if official else None,
+            "issued_on": today - timedelta(days=formed_ago if issued_ago is None else issued_ago) if official else None,
             "formed_on": formed,
-            "is_official_document": False,
+            "is_official_document": official,
             "attribute": attribute,
             "ground": ground,
             "ground_note": ground_note,
@@ -242,6 +249,9 @@ def _workflow(rng: random.Random, agency: Agency, today: date) -> list[str]:
             category=Category.RURAL_POLICY,
             co_offices=[co_office],
             title="茅畲乡关于落实2026年耕地地力保护补贴政策的通知",
+            document_number=f"{agency.name[:2]}政发〔{today.year}〕12号",
+            formed_ago=4,
+            issued_ago=1,
         )
         services.submit(joint, actor=clerk)
     routine = []

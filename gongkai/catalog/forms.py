@@ -66,6 +66,7 @@ class EntryForm(forms.ModelForm):
             "document_number",
             "is_official_document",
             "written_on",
+            "issued_on",
             "formed_on",
             "category",
             "subcategory",
@@ -82,6 +83,7 @@ class EntryForm(forms.ModelForm):
         ]
         widgets = {
             "written_on": DateInput(),
+            "issued_on": DateInput(),
             "formed_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 12}),
@@ -90,7 +92,10 @@ class EntryForm(forms.ModelForm):
         }
         help_texts = {
             "formed_on": _("Publication is due within 20 working days of this date (A6)."),
-            "is_official_document": _("Official documents are due within 1 working day of the date written (D4)."),
+            "is_official_document": _("An official document is due within 1 working day of the day it was issued."),
+            "issued_on": _(
+                "The day the document was issued (印发), printed on its last page; needed for an official document."
+            ),
             "ground_note": _("Required for anything not proactively disclosed (D1)."),
             "co_offices": _("Jointly produced: each co-producing office consents in writing (G6)."),
         }
@@ -105,7 +110,7 @@ class EntryForm(forms.ModelForm):
         choice_field(self, "relation").choices = [("", "---------"), *Relation.choices]
         self.fields["attribute"].initial = Attribute.PROACTIVE
         self.fields["validity"].initial = Validity.CURRENT
-        for name in ("written_on", "formed_on"):  # publication deadlines are counted from them
+        for name in ("written_on", "issued_on", "formed_on"):  # publication deadlines are counted from them
             self.fields[name].validators.append(validate_computable_date)
         if self.instance.pk:
             self.fields["channels"].initial = self.instance.channels

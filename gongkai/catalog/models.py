@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,8 @@ class Entry(models.Model):
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("issuing number (文号)"), max_length=80, blank=True)
     written_on = models.DateField(_("date written"), null=True, blank=True)
+    # D4 counts from the day an official document is issued (印发), not the day it was written.
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
     formed_on = models.DateField(_("date formed or changed"))
     is_official_document = models.BooleanField(_("official document"), default=False)
     attribute = models.CharField(_("disclosure attribute"), max_length=20, choices=Attribute.choices)
@@ -145,6 +147,10 @@ class Entry(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(index_number__isnull=False, attribute=Attribute.PROACTIVE),
                 name="entry_published_has_index_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(written_on__isnull=True) | Q(issued_on__gte=F("written_on")),
+                name="entry_issued_not_before_written",
             ),
         ]
 

@@ -46,6 +46,7 @@ def row(**values):
         "名称": "茅畲乡2019年宅基地审批结果公示",
         "文号": "",
         "成文日期": "2019-03-01",
+        "印发日期": "",
         "发布日期": "2019-03-05",
         "生成日期": "2019-03-01",
         "主题分类": "宅基地使用审核",
@@ -390,14 +391,23 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(officer_cl
         row(索引号="11331003MB0000002F/2019-3", 名称="", 主题分类="不存在的分类"),
         row(索引号="11331003MB0000002F/2019-4", 发布日期="2019年13月40日"),
         row(索引号="11331003MB0000002F/2019-5", 公开方式="依申请公开"),  # no ground
+        row(索引号="11331003MB0000002F/2019-6", 印发日期="2019-02-27"),  # issued before written (D4)
     ]
     response = upload(officer_client, "catalog.xlsx", xlsx(rows))
     page = response.content.decode()
     assert Entry.objects.count() == 0
     job = ImportJob.objects.get()
     assert job.state == "failed"
-    assert [e["row"] for e in job.errors] == [3, 4, 5, 6]
-    for text in ("与第 2 行重复", "“名称”为空", "不存在的分类", "“发布日期”不是形如", "须注明依据", "未导入任何信息"):
+    assert [e["row"] for e in job.errors] == [3, 4, 5, 6, 7]
+    for text in (
+        "与第 2 行重复",
+        "“名称”为空",
+        "不存在的分类",
+        "“发布日期”不是形如",
+        "须注明依据",
+        "印发日期不能早于成文日期",
+        "未导入任何信息",
+    ):
         assert text in page
 
 

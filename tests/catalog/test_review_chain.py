@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -305,14 +305,67 @@ def test_publish_deadline_follows_the_working_day_calendar(cast, draft):
     # A6: 20 working days from formation. 2026-09-28 + 20 WD crosses National Day → 2026-10-30.
     entry = draft(formed_on=date(2026, 9, 28))
     assert entry.publish_due_on == date(2026, 10, 30)
-    # D4: an official document is due 1 WD after it was written: 2026-09-30 → 2026-10-08 (holiday 10-01..07).
-    entry = draft(
-        formed_on=date(2026, 9, 30),
-        written_on=date(2026, 9, 30),
-        is_official_document=True,
-        document_number="茅政〔2026〕8号",
-    )
-    assert entry.publish_due_on == date(2026, 10, 8)
+
+
+OFFICIAL = {"is_official_document": True, "document_number": "茅政〔2026〕8号"}
+
+
+@pytest.mark.parametrize(
+    ("written", "issued", "due"),
+    [
+        # Written before 国庆 but issued on its eve: the old count from the date written gave
+        # 2026-09-28, two days before the document existed.
+        ("2026-09-25", "2026-09-30", "2026-10-08"),
+        ("2026-10-08", "2026-10-09", "2026-10-10"),  # the make-up Saturday after 国庆 counts
+        ("2026-02-10", "2026-02-13", "2026-02-14"),  # 春节: the make-up Saturday before it counts
+        ("2026-02-13", "2026-02-14", "2026-02-24"),  # issued on that Saturday: the holiday is skipped
+        ("2026-04-28", "2026-04-30", "2026-05-06"),  # 劳动节 1–5 May
+        ("2026-05-07", "2026-05-08", "2026-05-09"),  # its make-up Saturday
+    ],
+)
+def test_an_official_document_is_due_one_working_day_after_it_was_issued(cast, draft, written, issued, due):
+    """D4 (issue 10): counted from the issue date (印发), never from the earlier date written."""
+    day = date.fromisoformat
+    entry = draft(formed_on=day(written), written_on=day(written), issued_on=day(issued), **OFFICIAL)
+    assert entry.publish_due_on == day(due)
+    assert entry.publish_due_on > entry.issued_on
+    assert not entry.publish_due_provisional
+
+
+def test_an_official_document_issued_on_new_years_eve_is_due_on_a_provisional_date(cast, draft):
+    """2027 is not imported: 2027-01-01 is estimated as 元旦 and the date is flagged provisional."""
+    with time_machine.travel("2027-01-04 09:00 +0800", tick=False):
+        entry = draft(
+            formed_on=date(2026, 12, 30), written_on=date(2026, 12, 30), issued_on=date(2026, 12, 31), **OFFICIAL
+        )
+    assert (entry.publish_due_on, entry.publish_due_provisional) == (date(2027, 1, 4), True)
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"written_on": date(2026, 11, 2)}, "issued_on", "公文须填写印发日期"),
+        ({"written_on": date(2026, 11, 5), "issued_on": date(2026, 11, 4)}, "issued_on", "印发日期不能早于成文日期"),
+        ({"written_on": date(2026, 11, 5), "issued_on": date(2026, 12, 4)}, "issued_on", "日期不能晚于今天"),
+    ],
+)
+def test_an_official_document_without_a_sound_issue_date_is_refused_in_chinese(cast, draft, values, field, message):
+    with pytest.raises(ValidationError) as refused:
+        draft(title="无印发日期的公文", formed_on=date(2026, 11, 5), **OFFICIAL, **values)
+    assert any(message in m for m in refused.value.message_dict[field])
+    assert not Entry.objects.filter(title="无印发日期的公文").exists()
+
+
+def test_an_official_document_on_file_without_an_issue_date_keeps_the_twenty_day_deadline(cast, draft):
+    """Documents registered before the issue date existed: A6 from the day formed, not the date
+    written (which would again be before the document was issued)."""
+    from gongkai.catalog.deadlines import store_deadline
+
+    entry = draft(formed_on=date(2026, 9, 28), written_on=date(2026, 9, 25), issued_on=date(2026, 9, 28), **OFFICIAL)
+    Entry.objects.filter(pk=entry.pk).update(issued_on=None)
+    entry.refresh_from_db()
+    store_deadline(entry)
+    assert entry.publish_due_on == date(2026, 10, 30)
 
 
 def test_the_daily_sweep_reminds_the_next_actor_once(cast, draft, mailoutbox, django_capture_on_commit_callbacks):

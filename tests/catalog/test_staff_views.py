@@ -119,6 +119,25 @@ def test_the_form_shows_chinese_errors_and_saves_nothing(client, cast):
     assert Entry.objects.count() == 0
 
 
+def test_an_official_document_asks_for_its_issue_date_and_is_due_from_it(client, cast):
+    """D4 (issue 10): the form asks for 印发日期, refuses a document issued before it was written,
+    and the detail page shows the date the publication is due and how it was counted."""
+    client.force_login(cast.clerk)
+    official = {"is_official_document": "on", "document_number": "茅政发〔2026〕9号", "written_on": "2026-09-25"}
+    create = reverse("catalog:staff-create", args=["maoshe"])
+    page = client.post(create, form_data(formed_on="2026-09-30", **official)).content.decode()
+    assert "公文须填写印发日期。" in page
+    page = client.post(create, form_data(formed_on="2026-09-30", issued_on="2026-09-24", **official)).content.decode()
+    assert "印发日期不能早于成文日期。" in page
+    assert Entry.objects.count() == 0
+    response = client.post(create, form_data(formed_on="2026-09-30", issued_on="2026-09-30", **official), follow=True)
+    page = response.content.decode()
+    assert "印发日期</dt><dd>2026-09-30" in page
+    assert "2026-10-08" in page  # 1 working day after issue, across 国庆
+    assert "1 个工作日" in page  # how it was counted
+    assert Entry.objects.get().publish_due_on.isoformat() == "2026-10-08"
+
+
 def test_staff_of_another_agency_get_not_found(client, world, cast, draft):
     entry = draft()
     client.force_login(world.person(world.department, Role.DISCLOSURE_OFFICER))

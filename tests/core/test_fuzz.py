@@ -106,6 +106,7 @@ PARENT = {
     "applications:staff-event": "applications:staff-detail",
     "applications:staff-reveal": "applications:staff-detail",
     "applications:staff-notice": "applications:staff-detail",
+    "applications:staff-receipt-with-code": "applications:staff-detail",
     "catalog:staff-action": "catalog:staff-detail",
     "applications:track-notice": "applications:track",
 }
@@ -113,6 +114,8 @@ PARENT = {
 EXTRA_NAMES = {
     "applications:track-notice": ["notice", "format"],
     "applications:staff-reveal": ["field"],
+    # Its form is on the detail page only while a registration's query code waits to be printed.
+    "applications:staff-receipt-with-code": ["served_on", "served_by"],
     "catalog:staff-action": ["action", "revision", "reason", "authority", "comment", "opinion"],
     "core:workday-calculator": ["mode"],
 }

@@ -96,6 +96,11 @@ EXPECTED = {
         "own-application",
     ),
     "applications:staff-notice": (OFFICERS, 405, "own-application"),  # POST only
+    "applications:staff-receipt-with-code": (
+        {("own", Role.DISCLOSURE_OFFICER), ("district", Role.DISCLOSURE_OFFICER)},
+        405,  # POST only
+        "own-application",
+    ),
     "applications:staff-notice-file": (APPLICATION_SEE_ALL, 200, "own-notice-file"),
     "applications:track-notice": (ANON, 405, None),  # POST only, with number and query code
     "applications:template-list": (OFFICERS, 200, "own-agency"),
