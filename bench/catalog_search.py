@@ -43,23 +43,12 @@ def parse_args():
 
 
 def setup_django(entries: int) -> str:
+    from bench.environment import start_django
+
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / f'catalog-{entries}.sqlite3'}"
-    database = os.environ["DATABASE_URL"].split("/")[-1].split(".")[0] or "db"
-    os.environ.setdefault("CATALOG_SEARCH_INDEX_DIR", str(BENCH_DIR / f"index-{database}-{entries}"))
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("HUEY_IMMEDIATE", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    return connection.vendor
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BENCH_DIR / f'catalog-{entries}.sqlite3'}"
+    database = url.split("/")[-1].split(".")[0] or "db"
+    return start_django(url, CATALOG_SEARCH_INDEX_DIR=str(BENCH_DIR / f"index-{database}-{entries}"))
 
 
 def percentile(values: list[float], p: float) -> float:

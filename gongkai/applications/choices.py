@@ -93,6 +93,14 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("(6)3 Other")
 
 
+# The row of the annual report's table 三 (本年度办理结果) where each outcome is counted: one row an
+# application (regulations.md §2.2; 部分公开 only in its own row). The key is the row's stable name in
+# the report's JSON (docs/annual-report.md). 36(五) — another agency is responsible — is counted
+# with the information this agency does not hold, row (四)1.
+REPORT_ROW: dict[str, str] = {o.value: o.value for o in Outcome} | {
+    Outcome.UNAVAILABLE_OTHER_AGENCY.value: Outcome.UNAVAILABLE_NOT_HELD.value
+}
+
 # Outcomes that refuse the information: the reply must give the ground and the reasoning (art. 36(三)),
 # and tell the applicant the remedies.
 REFUSALS = frozenset(o for o in Outcome if o.value.startswith(("withheld_", "unavailable_", "not_processed_")))

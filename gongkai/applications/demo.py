@@ -33,6 +33,15 @@ def _person(n: int) -> dict:
     }
 
 
+def _organisation(n: int, kind: str) -> dict:
+    return {
+        "applicant_type": kind,
+        "applicant_name": ORGANISATIONS[kind],
+        "id_type": "credit_code",
+        "id_number": f"91331003MA2{n:03d}X{n % 10}Q",
+    }
+
+
 TOPICS = [
     ("茅畲乡 2026 年农村宅基地审批结果", "请提供 2026 年以来茅畲乡宅基地审批的结果清单。"),
     ("茅畲村土地承包经营权流转情况", "茅畲村 2025 年土地承包经营权流转的面积、受让方和期限。"),
@@ -64,7 +73,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
     made = []
     calendar = get_calendar()
 
-    def new(n: int, received_on: date, channel: str = "online", confirm: bool = True):
+    def new(n: int, received_on: date, channel: str = "online", confirm: bool = True, applicant="natural_person"):
         title, description = TOPICS[n % len(TOPICS)]
         while confirm and not calendar.is_workday(received_on):
             # The demo's dates are relative to today: keep each on a working day, so the office
@@ -72,6 +81,7 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
             received_on -= DAY
         fields = {
             **_person(n),
+            **(_organisation(n, applicant) if applicant != "natural_person" else {}),
             "info_title": title,
             "info_description": description,
             "requested_form": "electronic",
@@ -191,8 +201,45 @@ def load_demo_applications(agency: Agency, today: date) -> list[str]:
         note="请写明所需信息的时间范围，并提供身份证件复印件。",
     )
     issue_notice(consulted, actor=officer, kind="third_party", served_on=today - 6 * DAY, served_by="post")
+    _last_year(agency, today, new, reply)
     first = made[2]
     return [f"{agency.name}\t申请查询演示\t{first.application.number}\t{first.query_code}"]
+
+
+# Last year's applications, so that the annual report (issue 11) has a year to compare with and
+# a carry-over: (applicant, month and day received, days to the reply, outcome, what it states).
+ORGANISATIONS = {
+    "business": "台州市黄岩区某农业开发有限公司",
+    "research": "浙江某农业科学研究所",
+    "nonprofit": "黄岩区某乡村振兴公益服务中心",
+    "legal_service": "浙江某律师事务所",
+    "other_organisation": "茅畲村股份经济合作社",
+}
+PUBLIC = {"disclosure_route": "already_public"}
+LAST_YEAR = [
+    ("natural_person", (3, 3), 12, "disclosed", {**PUBLIC, "how_to_obtain": "见本乡政府网站"}),
+    ("business", (4, 7), 15, "disclosed", {"disclosure_route": "provided", "how_to_obtain": "随本答复书发送"}),
+    ("natural_person", (5, 12), 18, "partly_disclosed", {"how_to_obtain": "可以公开的部分随本答复书发送"}),
+    ("research", (6, 2), 14, "withheld_process", {}),
+    ("legal_service", (6, 16), 10, "withheld_enforcement_file", {}),
+    ("natural_person", (7, 7), 16, "unavailable_not_held", {"search_description": "检索了本乡档案室和办公系统"}),
+    ("nonprofit", (8, 4), 12, "unavailable_needs_production", {}),
+    ("natural_person", (9, 8), 9, "not_processed_repeat", {"previous_reply": "茅政信复〔2025〕2号"}),
+    ("other_organisation", (10, 13), 15, "disclosed", {**PUBLIC, "how_to_obtain": "见公开栏"}),
+]
+REASON = "经审查，依据《中华人民共和国政府信息公开条例》的相关规定作出本答复。"
+
+
+def _last_year(agency: Agency, today: date, new, reply) -> None:
+    year = today.year - 1
+    for n, (kind, (month, day), days, outcome, details) in enumerate(LAST_YEAR, start=40):
+        application = new(n, date(year, month, day), applicant=kind)
+        reply(application, application.received_on + days * DAY, outcome, REASON, **details)
+    # Received in late December, answered in January: carried over into this year's report.
+    carried = new(60, date(year, 12, 23), applicant="business")
+    answer_on = date(today.year, 1, 14)
+    if answer_on <= today:
+        reply(carried, answer_on, "disclosed", disclosure_route="provided", how_to_obtain="随本答复书发送")
 
 
 def load_demo() -> list[str]:

@@ -1,0 +1,95 @@
+"""The fixed structure of the national annual report format (国办公开办函〔2021〕30号), table 三:
+its rows and applicant columns with their stable keys and the labels printed in the official
+form (regulations.md §2.2). The labels are data, not interface text: they are never translated.
+
+Seed F-rules and the 条例 art. 50 list what the report contains; docs/annual-report.md documents
+the keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# 申请人情况: the data columns, in the form's order. The form has no subtotal for organisations.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("natural_person", "自然人"),
+    ("business", "商业企业"),
+    ("research", "科研机构"),
+    ("nonprofit", "社会公益组织"),
+    ("legal_service", "法律服务机构"),
+    ("other_organisation", "其他"),
+    ("total", "总计"),
+)
+APPLICANT_COLUMNS = tuple(key for key, _label in COLUMNS if key != "total")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A result heading of 三、本年度办理结果 and its numbered sub-rows (none for (一), (二))."""
+
+    key: str
+    label: str
+    rows: tuple[tuple[str, str], ...]
+
+
+RESULT_GROUPS: tuple[Group, ...] = (
+    Group("disclosed", "（一）予以公开", (("disclosed", "（一）予以公开"),)),
+    Group(
+        "partly_disclosed",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        (("partly_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),),
+    ),
+    Group(
+        "withheld",
+        "（三）不予公开",
+        (
+            ("withheld_state_secret", "1.属于国家秘密"),
+            ("withheld_law_forbids", "2.其他法律行政法规禁止公开"),
+            ("withheld_security", "3.危及“三安全一稳定”"),
+            ("withheld_third_party", "4.保护第三方合法权益"),
+            ("withheld_internal", "5.属于三类内部事务信息"),
+            ("withheld_process", "6.属于四类过程性信息"),
+            ("withheld_enforcement_file", "7.属于行政执法案卷"),
+            ("withheld_inquiry", "8.属于行政查询事项"),
+        ),
+    ),
+    Group(
+        "unavailable",
+        "（四）无法提供",
+        (
+            ("unavailable_not_held", "1.本机关不掌握相关政府信息"),
+            ("unavailable_needs_production", "2.没有现成信息需要另行制作"),
+            ("unavailable_still_unclear", "3.补正后申请内容仍不明确"),
+        ),
+    ),
+    Group(
+        "not_processed",
+        "（五）不予处理",
+        (
+            ("not_processed_petition", "1.信访举报投诉类申请"),
+            ("not_processed_repeat", "2.重复申请"),
+            ("not_processed_publication", "3.要求提供公开出版物"),
+            ("not_processed_excessive", "4.无正当理由大量反复申请"),
+            ("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+        ),
+    ),
+    Group(
+        "other",
+        "（六）其他处理",
+        (
+            ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+            ("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+            ("other", "3.其他"),
+        ),
+    ),
+)
+RESULT_ROWS: tuple[str, ...] = tuple(key for group in RESULT_GROUPS for key, _label in group.rows)
+
+# The table's rows in order, with the label the form prints in its first column(s).
+ROWS: tuple[tuple[str, str], ...] = (
+    ("new", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    *((key, label) for group in RESULT_GROUPS for key, label in group.rows),
+    ("results_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+)
+ROW_LABELS = dict(ROWS)
