@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.applications",
     "gongkai.catalog",
+    "gongkai.disputes",
     "gongkai.reports",
 ]
 

@@ -542,9 +542,12 @@ def staff_notice(request: HttpRequest, agency_slug: str, number: str) -> HttpRes
         except NoticeError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, _("Notice %(number)s generated and recorded as served.") % {"number": notice.document_number}
+            done = (
+                _("Notice %(number)s generated and recorded as served.")
+                if notice.served_on
+                else _("Reply letter %(number)s generated from the signed draft: record the reply served to serve it.")
             )
+            messages.success(request, done % {"number": notice.document_number})
             return redirect("applications:staff-detail", agency_slug=agency_slug, number=number)
     context = _detail_context(request, application, notice_form=form)
     return render(request, "applications/staff_detail.html", context, status=400)

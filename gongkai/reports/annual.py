@@ -21,7 +21,17 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Agency
 from gongkai.applications.selectors import YearCounts, annual_report_counts
-from gongkai.reports.tables import APPLICANT_COLUMNS, COLUMNS, RESULT_ROWS, ROW_LABELS, ROWS
+from gongkai.disputes.selectors import annual_dispute_counts
+from gongkai.reports.tables import (
+    APPLICANT_COLUMNS,
+    COLUMNS,
+    DISPUTE_COLUMNS,
+    DISPUTE_GROUPS,
+    DISPUTE_RESULTS,
+    RESULT_ROWS,
+    ROW_LABELS,
+    ROWS,
+)
 
 Table = dict[str, dict[str, int]]
 
@@ -39,6 +49,7 @@ class AnnualReport:
     agency: Agency
     year: int
     section_3: Table
+    section_4: Table
     year_ended: bool
     broken: list[Broken] = field(default_factory=list)
 
@@ -56,6 +67,10 @@ class AnnualReport:
             "section_3": {
                 "columns": [key for key, _label in COLUMNS],
                 "rows": {key: dict(self.section_3[key]) for key, _label in ROWS},
+            },
+            "section_4": {
+                "columns": [key for key, _label in DISPUTE_COLUMNS],
+                "groups": {key: dict(self.section_4[key]) for key, _label in DISPUTE_GROUPS},
             },
             "rules": {
                 "passed": self.passes,
@@ -133,10 +148,37 @@ def check_section_three(table: Table) -> list[Broken]:
     return broken
 
 
+def section_four(counts: dict[str, dict[str, int]]) -> Table:
+    """The 15 cells of section 四: per group its four results and 总计 (counted on its own)."""
+    return {
+        group: {**{key: counts.get(group, {}).get(key, 0) for key, _label in DISPUTE_RESULTS},
+                "total": counts.get(group, {}).get("total", 0)}
+        for group, _label in DISPUTE_GROUPS
+    }  # fmt: skip
+
+
+def check_section_four(table: Table) -> list[Broken]:
+    broken = []
+    for group, label in DISPUTE_GROUPS:
+        cells = sum(table[group][key] for key, _label in DISPUTE_RESULTS)
+        if cells != table[group]["total"]:
+            broken.append(
+                Broken(
+                    "section_4.group_total",
+                    _("Section 4, “%(group)s”: the results add up to %(sum)d but %(total)d cases were received.")
+                    % {"group": label, "sum": cells, "total": table[group]["total"]},
+                )
+            )
+    return broken
+
+
 def build(agency: Agency, year: int) -> AnnualReport:
     """The report of ``agency`` for ``year`` as the records stand. Before 24:00 on 31 December
     the year is still running and the figures are marked so (``year_ended``)."""
     table = section_three(annual_report_counts(agency, year))
-    report = AnnualReport(agency=agency, year=year, section_3=table, year_ended=timezone.localdate().year > year)
-    report.broken = check_section_three(table)
+    disputes = section_four(annual_dispute_counts(agency, year))
+    report = AnnualReport(
+        agency=agency, year=year, section_3=table, section_4=disputes, year_ended=timezone.localdate().year > year
+    )
+    report.broken = check_section_three(table) + check_section_four(disputes)
     return report

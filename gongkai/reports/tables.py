@@ -93,3 +93,18 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("carried_forward", "四、结转下年度继续办理"),
 )
 ROW_LABELS = dict(ROWS)
+
+# Section 四: reconsideration, and lawsuits without and after reconsideration, each with its
+# five cells (regulations.md §2.3). The keys are the disputes' kinds and results.
+DISPUTE_GROUPS: tuple[tuple[str, str], ...] = (
+    ("reconsideration", "行政复议"),
+    ("lawsuit", "行政诉讼·未经复议直接起诉"),
+    ("lawsuit_after_reconsideration", "行政诉讼·复议后起诉"),
+)
+DISPUTE_RESULTS: tuple[tuple[str, str], ...] = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+)
+DISPUTE_COLUMNS = (*DISPUTE_RESULTS, ("total", "总计"))

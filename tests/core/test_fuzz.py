@@ -108,6 +108,7 @@ PARENT = {
     "applications:staff-notice": "applications:staff-detail",
     "applications:staff-receipt-with-code": "applications:staff-detail",
     "catalog:staff-action": "catalog:staff-detail",
+    "disputes:staff-event": "disputes:staff-detail",
     "applications:track-notice": "applications:track",
 }
 # Names a view reads without a form field on its page.
@@ -117,6 +118,8 @@ EXTRA_NAMES = {
     # Its form is on the detail page only while a registration's query code waits to be printed.
     "applications:staff-receipt-with-code": ["served_on", "served_by"],
     "catalog:staff-action": ["action", "revision", "reason", "authority", "comment", "opinion"],
+    # The step's form fields carry its name as a prefix; the URL names the step "answered".
+    "disputes:staff-event": ["answered-on", "answered-note"],
     "core:workday-calculator": ["mode"],
 }
 GENERIC_NAMES = ["page", "q", "next", "format"]

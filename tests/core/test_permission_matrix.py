@@ -13,6 +13,7 @@ from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
 from tests.applications.factories import make_application, make_archive, make_attachment, make_notice
 from tests.catalog.factories import make_entry, make_entry_attachment, make_import_job
+from tests.disputes.factories import make_dispute
 
 ALL_ROLES = list(Role)
 ANON = "anonymous"
@@ -145,6 +146,11 @@ EXPECTED = {
     "catalog:staff-import-review": (LEADERS, 200, "own-import-job"),
     "catalog:staff-import-approve": (LEADERS, 405, "own-import-job"),  # POST only
     "catalog:staff-import-reject": (LEADERS, 405, "own-import-job"),  # POST only
+    # Administrative disputes: the disclosure office handles them, the leaders read them (F1).
+    "disputes:staff-list": (APPLICATION_READERS, 200, "own-agency"),
+    "disputes:staff-detail": (APPLICATION_READERS, 200, "own-dispute"),
+    "disputes:staff-create": (OFFICERS, 200, "own-agency"),
+    "disputes:staff-event": (OFFICERS, 405, "own-dispute-event"),  # POST only
     "catalog:staff-export": (
         OFFICERS | {("own", Role.WEB_ADMINISTRATOR), ("district", Role.WEB_ADMINISTRATOR)},
         200,
@@ -174,6 +180,11 @@ def build_url(name, kind, agency, member):
         if kind == "own-catalog-attachment":
             return reverse(name, args=[agency.slug, make_entry_attachment(entry).pk]), query
         return reverse(name, args=[agency.slug, entry.pk]), query
+    if kind in ("own-dispute", "own-dispute-event"):
+        dispute = make_dispute(agency)
+        if kind == "own-dispute-event":
+            return reverse(name, args=[agency.slug, dispute.number, "answered"]), query
+        return reverse(name, args=[agency.slug, dispute.number]), query
     if kind == "role-request":
         return reverse(name, args=[1]), query
     if kind == "own-import-job":

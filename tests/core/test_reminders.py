@@ -29,6 +29,7 @@ def test_each_app_registers_its_kinds():
         "applications.reply_due",
         "applications.step_due",
         "catalog.publication_due",
+        "disputes.answer_due",
     }
     assert all(str(kind.label) and kind.thresholds for kind in reminders.reminder_kinds())
 

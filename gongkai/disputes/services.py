@@ -1,0 +1,228 @@
+"""Every state change of a dispute (style.md §3): register it, then record each step of its
+ledger through the transition table (``transitions.DISPUTE``). Seed F1–F6."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.models import Agency, Office
+from gongkai.applications.selectors import application_by_number
+from gongkai.core.audit import audited_refusals, record_event
+from gongkai.core.calendar import get_calendar
+from gongkai.core.sequences import next_in_sequence
+from gongkai.core.workflow import Change
+from gongkai.disputes.choices import LAWSUITS, Kind, Outcome, Procedure
+from gongkai.disputes.clock import LAWSUIT_ANSWER_DAYS, answer_deadline, evidence_deadline
+from gongkai.disputes.models import Dispute, DisputeEvent
+from gongkai.disputes.transitions import DISPUTE, DisputeError
+
+E = DisputeEvent.EventKind
+MAX_COURT_DAYS = 90
+
+
+def _store_answer_due(dispute: Dispute) -> list[str]:
+    deadline = answer_deadline(
+        dispute.kind, dispute.procedure, dispute.received_on, dispute.answer_days, get_calendar()
+    )
+    assert isinstance(deadline.due, date)
+    dispute.answer_due_on = deadline.due
+    dispute.answer_due_provisional = deadline.provisional
+    dispute.answer_explanation = deadline.explanation
+    fields = ["answer_due_on", "answer_due_provisional", "answer_explanation"]
+    forwarded = dispute.events.filter(kind=E.FORWARDED).order_by("on", "pk").last() if dispute.pk else None
+    if forwarded is not None:
+        evidence = evidence_deadline(forwarded.on, deadline, get_calendar())
+        dispute.evidence_due_on, dispute.evidence_due_provisional = evidence.due, evidence.provisional
+        fields += ["evidence_due_on", "evidence_due_provisional"]
+    return fields
+
+
+def _period_terms(kind: str, procedure: str, answer_days: int | None, errors: dict) -> tuple[str, int | None]:
+    """A reconsideration has its procedure and no court period; a lawsuit the court's period."""
+    if kind == Kind.RECONSIDERATION:
+        if procedure not in Procedure.values:
+            errors["procedure"] = [_("Say which procedure the reconsideration organ applies.")]
+        return procedure, None
+    if kind in LAWSUITS:
+        answer_days = LAWSUIT_ANSWER_DAYS if answer_days is None else answer_days
+        if not 1 <= answer_days <= MAX_COURT_DAYS:
+            errors["answer_days"] = [_("Give the period in the court's notice, 1 to 90 days.")]
+        return "", answer_days
+    return procedure, answer_days
+
+
+def _check_registration(application, kind, organ, received_on, procedure, answer_days) -> tuple[str, int | None]:
+    """Refuse a registration that cannot stand, every problem on its field; return the procedure
+    and the court's period as they apply to the kind (a reconsideration has no court period)."""
+    errors: dict[str, list[str]] = {}
+    if application is None:
+        errors["application_number"] = [_("This agency has no application with that number.")]
+    if kind not in Kind.values:
+        errors["kind"] = [_("Choose the kind of dispute.")]
+    if not (organ or "").strip():
+        errors["organ"] = [_("Name the reconsideration organ or the court.")]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [_("The date cannot be in the future.")]
+    elif application is not None and application.received_on and received_on < application.received_on:
+        errors["received_on"] = [_("The copy cannot have arrived before the application itself.")]
+    procedure, answer_days = _period_terms(kind, procedure, answer_days, errors)
+    if errors:
+        raise ValidationError(errors)
+    return procedure, answer_days
+
+
+def register_dispute(
+    *,
+    actor,
+    agency: Agency,
+    application_number: str,
+    kind: str,
+    organ: str,
+    received_on: date,
+    case_number: str = "",
+    procedure: str = "",
+    answer_days: int | None = None,
+    note: str = "",
+) -> Dispute:
+    """A copy of a reconsideration application or of a complaint has arrived (F1): register it
+    against the application it concerns and start the answer clock."""
+    application = application_by_number(agency, application_number)
+    procedure, answer_days = _check_registration(application, kind, organ, received_on, procedure, answer_days)
+    with transaction.atomic():
+        serial = next_in_sequence("disputes.number", agency.pk, received_on.year)
+        number = f"{agency.slug.upper()}-ZY-{received_on.year}-{serial:03d}"
+        dispute = Dispute(
+            agency=agency,
+            number=number,
+            kind=kind,
+            application=application,
+            organ=organ.strip(),
+            case_number=(case_number or "").strip(),
+            received_on=received_on,
+            procedure=procedure,
+            answer_days=answer_days,
+        )
+        _store_answer_due(dispute)
+        dispute.save()
+        DisputeEvent.objects.create(
+            dispute=dispute,
+            kind=E.REGISTERED,
+            on=received_on,
+            note=note,
+            data={"kind": kind, "procedure": procedure, "answer_days": answer_days},
+            actor_id=actor.pk,
+            actor_name=actor.full_name,
+        )
+        record_event(
+            "disputes.dispute.registered",
+            actor=actor,
+            obj=dispute,
+            agency=agency,
+            data={
+                "number": number,
+                "kind": kind,
+                "application": dispute.application.number,
+                "answer_due_on": str(dispute.answer_due_on),
+            },
+        )
+    return dispute
+
+
+@audited_refusals("disputes.dispute.action_refused", errors=(DisputeError,))
+def record_dispute_event(
+    dispute: Dispute, *, actor, kind: str, on: date, note: str = "", data: dict[str, Any] | None = None
+) -> Dispute:
+    """One step of the dispute (F2–F6), through the transition table."""
+    data = dict(data or {})
+
+    def write(locked: Dispute) -> Change:
+        fields = _check_and_apply(locked, kind, on, note, data)
+        DisputeEvent.objects.create(
+            dispute=locked, kind=kind, on=on, note=note, data=data, actor_id=actor.pk, actor_name=actor.full_name
+        )
+        if kind == E.FORWARDED:
+            fields += _store_answer_due(locked)
+        return Change(fields=fields, audit_data={"on": on.isoformat(), **_audit_safe(data)})
+
+    return DISPUTE.run(kind, dispute, actor=actor, write=write)
+
+
+def _audit_safe(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in ("office", "outcome", "hearing_on", "late")}
+
+
+def _forwarded(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    office_id = data.get("office")
+    office = Office.objects.filter(pk=office_id, agency=dispute.agency).first() if isinstance(office_id, int) else None
+    if office is None:
+        raise DisputeError(_("Choose the office that holds the records."))
+    dispute.evidence_office, data["office"] = office, office.pk
+    return ["evidence_office"]
+
+
+def _evidence_received(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    dispute.evidence_received_on = on  # forwarded first, once: transitions._check
+    return ["evidence_received_on"]
+
+
+def _meeting_held(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    if len(note.strip()) < 4:
+        raise DisputeError(_("Write who took part and what was said or agreed."))
+    return []
+
+
+def _hearing_scheduled(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    _meeting_held(dispute, on, note, data)
+    hearing_on = data.get("hearing_on")
+    if not hearing_on:
+        raise DisputeError(_("Give the date of the hearing."))
+    data["hearing_on"] = hearing_on.isoformat() if isinstance(hearing_on, date) else str(hearing_on)
+    return []
+
+
+def _answered(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    dispute.answered_on = on
+    data["late"] = on > dispute.answer_due_on  # 行政复议法 art. 70: the page has warned of it
+    return ["answered_on"]
+
+
+def _decided(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    if data.get("outcome") not in Outcome.values:
+        raise DisputeError(_("Choose the result of the decision or judgment."))
+    dispute.outcome, dispute.decided_on = data["outcome"], on
+    return ["outcome", "decided_on"]
+
+
+STEPS: dict[str, Callable[[Dispute, date, str, dict[str, Any]], list[str]]] = {
+    E.FORWARDED: _forwarded,
+    E.EVIDENCE_RECEIVED: _evidence_received,
+    E.MEETING_HELD: _meeting_held,
+    E.HEARING_SCHEDULED: _hearing_scheduled,
+    E.ANSWERED: _answered,
+    E.DECIDED: _decided,
+}
+
+
+def _check_and_apply(dispute: Dispute, kind: str, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    if on > timezone.localdate() or on < dispute.received_on:
+        raise DisputeError(_("The date must lie between the day the copy arrived and today."))
+    return STEPS[kind](dispute, on, note, data)
+
+
+def recompute_open_deadlines(years: set[int]) -> int:
+    """Calendar changed: move the answer and evidence dates of unanswered disputes."""
+    changed = 0
+    for dispute in Dispute.objects.unanswered().select_for_update():
+        before = (dispute.answer_due_on, dispute.evidence_due_on, dispute.answer_due_provisional)
+        fields = _store_answer_due(dispute)
+        if (dispute.answer_due_on, dispute.evidence_due_on, dispute.answer_due_provisional) != before:
+            dispute.save(update_fields=fields)
+            changed += 1
+    return changed

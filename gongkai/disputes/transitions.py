@@ -1,0 +1,69 @@
+"""A dispute's handling as a transition table (core/workflow.py; docs/workflows.md). Seed F1–F6:
+the disclosure office (党政办) handles the case; the office holding the records sends evidence."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.choices import Role
+from gongkai.core.workflow import Transition, TransitionError, Workflow
+from gongkai.disputes.choices import Status
+from gongkai.disputes.models import Dispute, DisputeEvent
+
+E = DisputeEvent.EventKind
+OFFICE = frozenset({Role.DISCLOSURE_OFFICER})
+RECEIVED = frozenset({Status.RECEIVED})
+OPEN = frozenset({Status.RECEIVED, Status.ANSWERED})
+
+
+class DisputeError(TransitionError):
+    """A step the dispute's state or the law does not allow; the message is shown as is."""
+
+
+NOT_AT_THIS_STEP = _("The dispute is not at this step.")
+
+
+def _move(kind, sources, *, target=None, keeps=False, refusal=NOT_AT_THIS_STEP):
+    return Transition(
+        name=kind,
+        label=E(kind).label,
+        sources=sources,
+        target=target,
+        keeps_state=keeps,
+        roles=OFFICE,
+        audit=f"disputes.dispute.{kind}",
+        refusal=refusal,
+        denied=_("Only the disclosure office records the steps of a dispute."),
+    )
+
+
+def _check(actor, dispute: Dispute, transition: Transition) -> None:
+    """The office's evidence comes after the copy was forwarded to it, and only once (F3)."""
+    if transition.name == E.EVIDENCE_RECEIVED:
+        if dispute.evidence_office_id is None:
+            raise DisputeError(_("Forward the copy to the office first."))
+        if dispute.evidence_received_on is not None:
+            raise DisputeError(_("The office's evidence has been received already."))
+
+
+DISPUTE: Workflow[Dispute] = Workflow(
+    code="disputes.handling",
+    label=_("Administrative dispute: the answer, the evidence and the decision"),
+    model=Dispute,
+    states=Status,
+    transitions=[
+        _move(E.FORWARDED, RECEIVED, keeps=True, refusal=_("The answer has been filed already.")),
+        _move(E.EVIDENCE_RECEIVED, OPEN, keeps=True),
+        _move(E.MEETING_HELD, OPEN, keeps=True),
+        _move(E.HEARING_SCHEDULED, OPEN, keeps=True),
+        _move(E.ANSWERED, RECEIVED, target=Status.ANSWERED, refusal=_("The answer has been filed already.")),
+        _move(E.DECIDED, OPEN, target=Status.DECIDED),
+    ],
+    check=_check,
+    select_related=("agency",),
+    initial=Status.RECEIVED,
+    other_agency=_("This dispute belongs to another agency."),
+    error=DisputeError,
+    closed=(Status.DECIDED,),
+    closed_refusal=_("The dispute has been decided."),
+)
