@@ -65,6 +65,11 @@ def answer_deadline(
             % {"day": due.isoformat()}
         )
         provisional = tuple(sorted({*reached.provisional_years, *moved.provisional_years}))
+        if moved.provisional_years and not reached.provisional:
+            lines.append(
+                _("Provisional: the holiday arrangement for %(years)s is not loaded.")
+                % {"years": "、".join(str(y) for y in moved.provisional_years)}
+            )
         due = moved.due
     else:
         provisional = reached.provisional_years

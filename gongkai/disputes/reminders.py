@@ -54,7 +54,11 @@ def answer_message(due: Due) -> tuple[str, str]:
         "evidence_overdue": _("Overdue: the office's evidence for dispute %(number)s was due on %(due)s"),
         "evidence_soon": _("The office's evidence for dispute %(number)s is due by %(due)s"),
     }[due.threshold] % values
-    warning = _("An answer not filed in time means the act is treated as having no evidence or basis.")
+    warning = (
+        _("Evidence not given in time counts as no evidence (行政诉讼法 art. 34).")
+        if dispute.is_lawsuit
+        else _("An answer not filed in time means the act is treated as having no evidence or basis.")
+    )
     return subject, "\n".join([subject, dispute.organ, *dispute.answer_explanation, warning])
 
 

@@ -68,6 +68,8 @@ def _check_registration(application, kind, organ, received_on, procedure, answer
         errors["kind"] = [_("Choose the kind of dispute.")]
     if not (organ or "").strip():
         errors["organ"] = [_("Name the reconsideration organ or the court.")]
+    if application is not None and application.received_on is None:
+        errors["application_number"] = [_("This application has not been received yet: confirm its receipt first.")]
     if received_on > timezone.localdate():
         errors["received_on"] = [_("The date cannot be in the future.")]
     elif application is not None and application.received_on and received_on < application.received_on:
@@ -159,15 +161,27 @@ def _audit_safe(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _forwarded(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    last = dispute.events.filter(kind=E.FORWARDED).order_by("on", "pk").last()
+    if last is not None and on < last.on:
+        raise DisputeError(
+            _("The copy was last forwarded on %(day)s: a new forward cannot be dated earlier.")
+            % {"day": last.on.isoformat()}
+        )
     office_id = data.get("office")
     office = Office.objects.filter(pk=office_id, agency=dispute.agency).first() if isinstance(office_id, int) else None
     if office is None:
         raise DisputeError(_("Choose the office that holds the records."))
     dispute.evidence_office, data["office"] = office, office.pk
-    return ["evidence_office"]
+    dispute.evidence_received_on = None  # forwarded again: that office's evidence is awaited now
+    return ["evidence_office", "evidence_received_on"]
 
 
 def _evidence_received(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    forwarded = dispute.events.filter(kind=E.FORWARDED).order_by("on", "pk").last()
+    if forwarded is not None and on < forwarded.on:
+        raise DisputeError(
+            _("The evidence cannot arrive before the copy was forwarded (%(day)s).") % {"day": forwarded.on.isoformat()}
+        )
     dispute.evidence_received_on = on  # forwarded first, once: transitions._check
     return ["evidence_received_on"]
 
@@ -183,6 +197,8 @@ def _hearing_scheduled(dispute: Dispute, on: date, note: str, data: dict[str, An
     hearing_on = data.get("hearing_on")
     if not hearing_on:
         raise DisputeError(_("Give the date of the hearing."))
+    if isinstance(hearing_on, date) and hearing_on < on:
+        raise DisputeError(_("The hearing cannot be before the day it was scheduled."))
     data["hearing_on"] = hearing_on.isoformat() if isinstance(hearing_on, date) else str(hearing_on)
     return []
 
@@ -196,6 +212,11 @@ def _answered(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> li
 def _decided(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
     if data.get("outcome") not in Outcome.values:
         raise DisputeError(_("Choose the result of the decision or judgment."))
+    if dispute.answered_on and on < dispute.answered_on:
+        raise DisputeError(
+            _("The decision cannot be before the answer was filed (%(day)s).")
+            % {"day": dispute.answered_on.isoformat()}
+        )
     dispute.outcome, dispute.decided_on = data["outcome"], on
     return ["outcome", "decided_on"]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +22,9 @@ from gongkai.disputes.models import Dispute
 from gongkai.disputes.selectors import dispute_deadline_counts
 from gongkai.disputes.services import record_dispute_event, register_dispute
 from gongkai.disputes.transitions import DISPUTE, DisputeError
+
+# Unanswered cases first (their answer date runs), then those waiting for a decision, then decided.
+URGENCY = Case(When(status="received", then=0), When(status="answered", then=1), default=2)
 
 
 def get_agency_for_user(user: Any, agency_slug: str) -> Agency:
@@ -46,7 +50,7 @@ def staff_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
         "disputes/staff_list.html",
         {
             "agency": agency,
-            "disputes": selected.order_by("status", "answer_due_on", "pk")[:200],
+            "disputes": selected.order_by(URGENCY, "answer_due_on", "pk")[:200],
             "show": show,
             "counts": dispute_deadline_counts(agency, today),
             "today": today,
@@ -139,4 +143,6 @@ def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) 
             messages.success(request, _("Recorded."))
             return redirect("disputes:staff-detail", agency_slug=agency_slug, number=number)
     context = _detail_context(request, dispute, given={kind: form})
+    if kind not in context["forms"]:  # the dispute moved on meanwhile: say why nothing was recorded
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Nothing was recorded."))
     return render(request, "disputes/staff_detail.html", context, status=400)

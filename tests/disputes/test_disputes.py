@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from gongkai.accounts.choices import Role
@@ -290,3 +290,62 @@ def test_the_daily_sweep_warns_of_the_answer_and_the_offices_evidence_once(
     record_dispute_event(dispute, actor=officer, kind="answered", on=D("2026-10-13"))
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_dispute_deadlines(D("2026-10-16")) == 0  # answered: nothing more to warn of
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_steps_out_of_order_are_refused_and_a_new_forward_awaits_the_new_offices_evidence(
+    world, officer, answered_application
+):
+    dispute = simplified_case(officer, answered_application)
+    first, second = world.township.offices.exclude(is_disclosure_office=True)[:2]
+    record_dispute_event(dispute, actor=officer, kind="forwarded", on=D("2026-10-12"), data={"office": first.pk})
+    with pytest.raises(DisputeError, match="收到证据的日期不能早于转交副本的日期"):
+        record_dispute_event(dispute, actor=officer, kind="evidence_received", on=D("2026-10-10"))
+    record_dispute_event(dispute, actor=officer, kind="evidence_received", on=D("2026-10-13"))
+    with pytest.raises(DisputeError, match="新的转交日期不能早于该日"):
+        record_dispute_event(dispute, actor=officer, kind="forwarded", on=D("2026-10-11"), data={"office": second.pk})
+    record_dispute_event(dispute, actor=officer, kind="forwarded", on=D("2026-10-14"), data={"office": second.pk})
+    dispute.refresh_from_db()
+    assert (dispute.evidence_office, dispute.evidence_received_on) == (second, None)  # awaited again
+    with pytest.raises(DisputeError, match="开庭（听证）日期不能早于确定日期"):
+        record_dispute_event(
+            dispute, actor=officer, kind="hearing_scheduled", on=D("2026-10-14"),
+            note="区政府复议室", data={"hearing_on": D("2026-10-13")},
+        )  # fmt: skip
+    record_dispute_event(dispute, actor=officer, kind="answered", on=D("2026-10-15"))
+    with pytest.raises(DisputeError, match="审结日期不能早于提交答复的日期"):
+        record_dispute_event(dispute, actor=officer, kind="decided", on=D("2026-10-14"), data={"outcome": "upheld"})
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_a_lawsuit_past_its_date_is_warned_in_the_words_of_the_litigation_law(client, officer, answered_application):
+    dispute = register_dispute(
+        actor=officer,
+        agency=officer.agency,
+        application_number=answered_application.number,
+        kind="lawsuit",
+        organ="台州市椒江区人民法院",
+        received_on=D("2026-10-01"),
+    )  # 15 days: 16 October
+    client.force_login(officer)
+    page = client.get(reverse("disputes:staff-detail", args=["maoshe", dispute.number])).content.decode()
+    assert "举证和答辩期限已于 2026-10-16 届满" in page
+    assert "第三人提供证据的除外" in page
+    assert "复议机关" not in page.split("举证和答辩期限")[1].split("</p>")[0]
+
+
+def test_an_online_submission_not_yet_received_cannot_be_disputed(world, officer):
+    with time_machine.travel("2026-10-20 10:00 +0800", tick=False):
+        waiting = make_application(world.township, received_on=date(2026, 10, 19), confirmed=False)
+        with pytest.raises(ValidationError) as refused:
+            register_dispute(
+                actor=officer,
+                agency=officer.agency,
+                application_number=waiting.number,
+                kind="reconsideration",
+                organ="黄岩区人民政府",
+                received_on=D("2026-10-20"),
+                procedure="ordinary",
+            )
+    assert "请先确认收到" in refused.value.message_dict["application_number"][0]
+    assert not Dispute.objects.exists()
