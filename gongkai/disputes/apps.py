@@ -13,8 +13,9 @@ class DisputesConfig(AppConfig):
         from gongkai.core.audit_events import register_event_labels
         from gongkai.core.calendar import register_deadline_recomputer
         from gongkai.core.demo import register_demo
+        from gongkai.core.panels import register_dashboard_panel
         from gongkai.core.workflow import register_workflow
-        from gongkai.disputes import access, audit_events
+        from gongkai.disputes import access, audit_events, panels
         from gongkai.disputes.demo import load_demo
         from gongkai.disputes.services import recompute_open_deadlines
         from gongkai.disputes.transitions import DISPUTE
@@ -22,6 +23,7 @@ class DisputesConfig(AppConfig):
         register_url_access(access.URL_ACCESS)
         register_event_labels(audit_events.EVENT_LABELS)
         register_workflow(DISPUTE)
+        register_dashboard_panel(panels.DISPUTES)
         register_deadline_recomputer("disputes.answer_due", recompute_open_deadlines)
         register_demo("disputes", load_demo, order=30)
 

@@ -349,3 +349,20 @@ def test_an_online_submission_not_yet_received_cannot_be_disputed(world, officer
             )
     assert "请先确认收到" in refused.value.message_dict["application_number"][0]
     assert not Dispute.objects.exists()
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_the_workbench_shows_the_open_disputes_to_the_office_and_the_leaders_only(
+    client, world, officer, answered_application
+):
+    dashboard = reverse("accounts:dashboard")
+    client.force_login(officer)
+    assert "行政争议" not in client.get(dashboard).content.decode().split("</nav>")[-1]  # none yet
+    simplified_case(officer, answered_application)  # due 15 October: overdue
+    page = client.get(dashboard).content.decode().split("</nav>")[-1]
+    assert "答复逾期" in page
+    assert 'class="big danger-text">1<' in page
+    client.force_login(world.person(world.township, Role.LEADER_IN_CHARGE))
+    assert "答复逾期" in client.get(dashboard).content.decode()
+    client.force_login(world.person(world.township, Role.CLERK))
+    assert "答复逾期" not in client.get(dashboard).content.decode()
