@@ -165,6 +165,10 @@ def test_an_unknown_agency_or_year_is_refused_in_chinese(world):
         call_command("annual_report", agency="nowhere", year=2026)
     with pytest.raises(CommandError, match="年份须在 2008 至 2999 之间"):
         call_command("annual_report", agency="maoshe", year=1999)
+    with pytest.raises(CommandError, match="年份须为数字"):
+        call_command("annual_report", "--agency", "maoshe", "--year", "二〇二六")
+    with pytest.raises(CommandError, match="目前只能输出 JSON"):
+        call_command("annual_report", "--agency", "maoshe", "--year", "2026", "--format", "docx")
 
 
 @time_machine.travel("2026-10-20 10:00 +0800", tick=False)

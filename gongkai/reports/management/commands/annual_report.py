@@ -21,17 +21,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="the agency's short name (slug), e.g. maoshe")
-        parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--format", choices=["json"], default="json")
+        # Checked in handle(), so that a wrong value gets a Chinese message, not argparse's English.
+        parser.add_argument("--year", required=True)
+        parser.add_argument("--format", default="json", help="json (docx and xlsx are not built yet)")
         parser.add_argument("--output", help="write to this file instead of standard output")
 
-    def handle(self, *args, agency: str, year: int, output: str | None, **options):
+    def handle(self, *args, agency: str, year: str, output: str | None, **options):
+        if options["format"] != "json":
+            raise CommandError(_("Only the JSON format can be written so far (--format json)."))
+        if not str(year).isascii() or not str(year).isdigit():
+            raise CommandError(_("The year must be a number such as 2026."))
+        number = int(year)
         found = Agency.objects.filter(slug=agency).first()
         if found is None:
             raise CommandError(_("There is no agency “%(slug)s”.") % {"slug": agency})
-        if not FIRST_YEAR <= year <= 2999:
+        if not FIRST_YEAR <= number <= 2999:
             raise CommandError(_("The year must be between %(first)d and 2999.") % {"first": FIRST_YEAR})
-        report = build(found, year)
+        report = build(found, number)
         text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
         if output:
             with open(output, "w", encoding="utf-8") as handle:
