@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.catalog.urls")),
     path("", include("gongkai.disputes.urls")),
+    path("", include("gongkai.reports.urls")),
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.core.urls")),
     path("api/v1/", api.urls),

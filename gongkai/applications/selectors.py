@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
 from gongkai.accounts.models import Agency
 from gongkai.applications.choices import REPORT_ROW
-from gongkai.applications.models import Application, ApplicationArchive, Attachment, Notice
+from gongkai.applications.models import Application, ApplicationArchive, Attachment, ClockEvent, Notice
 from gongkai.core.reminders import due_soon_until
 
 
@@ -99,6 +100,26 @@ def annual_report_counts(agency: Agency, year: int) -> YearCounts:
         results=results,
         carried_forward=_by_type(received.filter(received_on__lte=end).filter(still_open | Q(closed_on__gt=end))),
     )
+
+
+def fees_collected(agency: Agency, year: int) -> Decimal:
+    """The information-processing fees (信息处理费, 国办函〔2020〕109号) paid in ``year``: for each
+    payment recorded in the year, the amount of the fee notice it answered, in yuan."""
+    from gongkai.applications.clock import Kind
+
+    total = Decimal(0)
+    paid = ClockEvent.objects.filter(application__agency=agency, kind=Kind.FEE_PAID, on__year=year)
+    for event in paid.order_by("pk"):
+        notice = (
+            ClockEvent.objects.filter(
+                application_id=event.application_id, kind=Kind.FEE_NOTICE_SERVED, on__lte=event.on
+            )
+            .order_by("-on", "-pk")
+            .first()
+        )
+        if notice is not None:
+            total += Decimal(str(notice.data.get("amount") or 0))
+    return total
 
 
 def application_by_number(agency: Agency, number: str) -> Application | None:

@@ -33,6 +33,11 @@ class CatalogConfig(AppConfig):
         register_stored_files("catalog", stored_files)
         register_demo("catalog", load_demo_catalog, order=30)
 
+        from gongkai.catalog.services import publish_finished_document
+        from gongkai.core.publication import register_publisher
+
+        register_publisher(publish_finished_document)
+
         from gongkai.catalog.reminders import KINDS
         from gongkai.core.reminders import register_reminder_kinds
 

@@ -24,7 +24,17 @@ from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Agency, Office
 from gongkai.accounts.validators import render_index_template
 from gongkai.catalog import search
-from gongkai.catalog.choices import Attribute, Channel, Classification, Decision, Relation, Status, Step, Validity
+from gongkai.catalog.choices import (
+    Attribute,
+    Category,
+    Channel,
+    Classification,
+    Decision,
+    Relation,
+    Status,
+    Step,
+    Validity,
+)
 from gongkai.catalog.content import (  # noqa: F401 (the old import paths of content and revisions)
     CONTENT_FIELDS,
     NewFile,
@@ -60,6 +70,7 @@ from gongkai.catalog.steps import (  # noqa: F401
 from gongkai.catalog.transitions import CORRECT, NOT_AT_STEP, REVIEW
 from gongkai.core.access import user_roles
 from gongkai.core.audit import audited_refusals, record_event
+from gongkai.core.publication import Document
 from gongkai.core.sequences import next_in_sequence
 from gongkai.core.workflow import Change, TransitionError
 
@@ -456,3 +467,54 @@ def add_subcategory(*, actor, agency: Agency, category: str, name: str) -> SubCa
         "catalog.subcategory.created", actor=actor, obj=subcategory, agency=agency, data={"category": category}
     )
     return subcategory
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents finished in another process (core/publication.py): the annual report
+
+
+def publish_finished_document(document: Document) -> str:
+    """File a document reviewed and approved in its own process (the annual report: 条例 art. 49)
+    under its column of 其他法律法规规定的信息, hosted by the disclosure office, and publish it now.
+    Its opinion records that the review happened elsewhere. Runs in the caller's transaction."""
+    agency = document.agency
+    office = Office.objects.filter(agency=agency).order_by("-is_disclosure_office", "name").first()
+    if office is None:
+        raise ReviewError(_("The agency has no office to host the item."))
+    subcategory, _created = SubCategory.objects.get_or_create(
+        agency=agency, category=Category.OTHER_REQUIRED, name=document.column[:60]
+    )
+    entry = Entry.objects.create(
+        agency=agency,
+        office=office,
+        title=document.title[:200],
+        formed_on=document.formed_on,
+        attribute=Attribute.PROACTIVE,
+        category=Category.OTHER_REQUIRED,
+        subcategory=subcategory,
+        summary=document.summary,
+        body=document.body,
+        status=Status.READY,
+        created_by=document.actor,
+    )
+    revision = new_revision_if_changed(entry, document.actor)
+    Opinion.objects.create(
+        entry=entry,
+        revision=revision,
+        step=Step.PUBLICATION,
+        decision=Decision.APPROVE,
+        actor=document.actor,
+        actor_name=getattr(document.actor, "full_name", "")[:50],
+        comment=_("Reviewed and approved in its own process: %(column)s.") % {"column": document.column},
+    )
+    fields = _publish_now(entry)
+    entry.save(update_fields=fields)
+    record_event(
+        "catalog.entry.published",
+        actor=document.actor,
+        obj=entry,
+        agency=agency,
+        data={"index_number": entry.index_number, "column": document.column},
+    )
+    assert entry.index_number is not None
+    return entry.index_number

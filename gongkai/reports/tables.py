@@ -108,3 +108,47 @@ DISPUTE_RESULTS: tuple[tuple[str, str], ...] = (
     ("pending", "尚未审结"),
 )
 DISPUTE_COLUMNS = (*DISPUTE_RESULTS, ("total", "总计"))
+
+# Section 二: the four caption rows of the form (regulations.md §2.1) and their items, each with
+# the cells it asks for. ``stock`` items carry 本年制发 / 本年废止 / 现行有效; the others one figure.
+STOCK_CELLS: tuple[tuple[str, str], ...] = (
+    ("issued", "本年制发件数"),
+    ("repealed", "本年废止件数"),
+    ("in_force", "现行有效件数"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of section 二: its key, the form's label, its caption row and its cells."""
+
+    key: str
+    label: str
+    caption: str
+    cells: tuple[tuple[str, str], ...]
+
+    @property
+    def is_stock(self) -> bool:
+        return self.cells == STOCK_CELLS
+
+
+SECTION_2_ITEMS: tuple[Item, ...] = (
+    Item("regulations", "规章", "第二十条第（一）项", STOCK_CELLS),
+    Item("normative_documents", "行政规范性文件", "第二十条第（一）项", STOCK_CELLS),
+    Item("licensing", "行政许可", "第二十条第（五）项", (("decisions", "本年处理决定数量"),)),
+    Item("penalties", "行政处罚", "第二十条第（六）项", (("decisions", "本年处理决定数量"),)),
+    Item("compulsion", "行政强制", "第二十条第（六）项", (("decisions", "本年处理决定数量"),)),
+    Item("fees", "行政事业性收费", "第二十条第（八）项", (("amount", "本年收费金额（单位：万元）"),)),
+)
+SECTION_2_KEYS = {item.key: item for item in SECTION_2_ITEMS}
+
+# The six sections of the format (regulations.md §2.0); 一, 五 and 六 are text written by staff.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "一、总体情况"),
+    ("section_2", "二、主动公开政府信息情况"),
+    ("section_3", "三、收到和处理政府信息公开申请情况"),
+    ("section_4", "四、政府信息公开行政复议、行政诉讼情况"),
+    ("problems", "五、存在的主要问题及改进情况"),
+    ("other_matters", "六、其他需要报告的事项"),
+)
+SECTION_LABELS = dict(SECTIONS)

@@ -109,6 +109,10 @@ PARENT = {
     "applications:staff-receipt-with-code": "applications:staff-detail",
     "catalog:staff-action": "catalog:staff-detail",
     "disputes:staff-event": "disputes:staff-detail",
+    "reports:staff-action": "reports:staff-detail",
+    "reports:staff-edit": "reports:staff-detail",
+    "reports:staff-correct": "reports:staff-detail",
+    "reports:staff-start": "reports:staff-list",
     "applications:track-notice": "applications:track",
 }
 # Names a view reads without a form field on its page.
@@ -121,6 +125,12 @@ EXTRA_NAMES = {
     # The step's form fields carry its name as a prefix; the URL names the step "answered".
     "disputes:staff-event": ["answered-on", "answered-note"],
     "core:workday-calculator": ["mode"],
+    # The district's roll-up reads the year from the query; the steps read a reason.
+    "reports:district": ["year"],
+    "reports:staff-action": ["reason"],
+    "reports:staff-detail": ["version"],
+    "reports:staff-json": ["version"],
+    "reports:staff-download": ["version"],
 }
 GENERIC_NAMES = ["page", "q", "next", "format"]
 
@@ -218,7 +228,7 @@ def fuzz_url(client, world, name, api_names):
     path_values = {k: str(v) for k, v in match.kwargs.items() if isinstance(v, str | int)}
     base = dict(base_query)
     if name in PARENT:
-        parent_kwargs = {k: v for k, v in match.kwargs.items() if k in ("agency_slug", "number", "pk")}
+        parent_kwargs = {k: v for k, v in match.kwargs.items() if k in ("agency_slug", "number", "pk", "year")}
         base.update(page_inputs(client, reverse(PARENT[name], kwargs=parent_kwargs)))
     else:
         base.update(page_inputs(client, url + ("?" + urlencode(base_query) if base_query else "")))

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gongkai.accounts.choices import Role
 from gongkai.core.access import URL_ACCESS
+from gongkai.reports.models import Report
 from tests.applications.factories import make_application, make_archive, make_attachment, make_notice
 from tests.catalog.factories import make_entry, make_entry_attachment, make_import_job
 from tests.disputes.factories import make_dispute
@@ -46,6 +47,7 @@ CATALOG_WORKERS = APPLICATION_WORKERS | {(a, Role.WEB_ADMINISTRATOR) for a in ("
 CLERKS = {("own", Role.CLERK), ("district", Role.CLERK)}
 ROLE_APPROVERS = {(a, r) for a in ("own", "district") for r in (Role.SECURITY_ADMIN, Role.PRINCIPAL_LEADER)}
 LEADERS = {("own", Role.LEADER_IN_CHARGE), ("district", Role.LEADER_IN_CHARGE)}
+REPORT_READERS = APPLICATION_READERS | {(a, Role.WEB_ADMINISTRATOR) for a in ("own", "district")}
 
 # url name -> (who is allowed, expected status when allowed, kind of URL arguments)
 # who: ANON (everyone), ANY_STAFF, or a set of (agency, role) pairs with agency "district"/"own"
@@ -151,6 +153,17 @@ EXPECTED = {
     "disputes:staff-detail": (APPLICATION_READERS, 200, "own-dispute"),
     "disputes:staff-create": (OFFICERS, 200, "own-agency"),
     "disputes:staff-event": (OFFICERS, 405, "own-dispute-event"),  # POST only
+    # The annual report: the disclosure office writes it, the leaders approve it, the web
+    # administrator publishes it; the district supervisor reads the district's roll-up.
+    "reports:staff-list": (REPORT_READERS, 200, "own-agency"),
+    "reports:staff-detail": (REPORT_READERS, 200, "own-report"),
+    "reports:staff-json": (REPORT_READERS, 200, "own-report"),
+    "reports:staff-download": (REPORT_READERS, 200, "own-report-file"),
+    "reports:staff-action": (REPORT_READERS, 405, "own-report-action"),  # POST only
+    "reports:staff-start": (OFFICERS, 405, "own-agency"),  # POST only
+    "reports:staff-edit": (OFFICERS, 405, "own-report"),  # POST only
+    "reports:staff-correct": (OFFICERS, 405, "own-report"),  # POST only
+    "reports:district": ({("district", Role.DISTRICT_SUPERVISOR)}, 200, None),
     "catalog:staff-export": (
         OFFICERS | {("own", Role.WEB_ADMINISTRATOR), ("district", Role.WEB_ADMINISTRATOR)},
         200,
@@ -185,6 +198,10 @@ def build_url(name, kind, agency, member):
         if kind == "own-dispute-event":
             return reverse(name, args=[agency.slug, dispute.number, "answered"]), query
         return reverse(name, args=[agency.slug, dispute.number]), query
+    if kind in ("own-report", "own-report-file", "own-report-action"):
+        Report.objects.get_or_create(agency=agency, year=2026)
+        extra = {"own-report-file": ["docx"], "own-report-action": ["submit"]}.get(kind, [])
+        return reverse(name, args=[agency.slug, 2026, *extra]), query
     if kind == "role-request":
         return reverse(name, args=[1]), query
     if kind == "own-import-job":

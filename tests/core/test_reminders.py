@@ -30,6 +30,7 @@ def test_each_app_registers_its_kinds():
         "applications.step_due",
         "catalog.publication_due",
         "disputes.answer_due",
+        "reports.report_due",
     }
     assert all(str(kind.label) and kind.thresholds for kind in reminders.reminder_kinds())
 

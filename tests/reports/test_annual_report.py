@@ -167,8 +167,10 @@ def test_an_unknown_agency_or_year_is_refused_in_chinese(world):
         call_command("annual_report", agency="maoshe", year=1999)
     with pytest.raises(CommandError, match="年份须为数字"):
         call_command("annual_report", "--agency", "maoshe", "--year", "二〇二六")
-    with pytest.raises(CommandError, match="目前只能输出 JSON"):
+    with pytest.raises(CommandError, match="须指定 --output"):
         call_command("annual_report", "--agency", "maoshe", "--year", "2026", "--format", "docx")
+    with pytest.raises(CommandError, match="格式只能是 json、docx 或 xlsx"):
+        call_command("annual_report", "--agency", "maoshe", "--year", "2026", "--format", "pdf")
 
 
 @time_machine.travel("2026-10-20 10:00 +0800", tick=False)

@@ -310,7 +310,13 @@ class Command(BaseCommand):
                 lines.append(line)
         # Each business app registers its demo records (gongkai.core.demo), in its own order.
         skipped = {
-            code for code, wanted in (("applications", with_applications), ("catalog", with_catalog)) if not wanted
+            code
+            for code, wanted in (
+                ("applications", with_applications),
+                ("catalog", with_catalog),
+                ("reports", with_applications and with_catalog),  # computed from both
+            )
+            if not wanted
         }
         for demo in registered_demos():
             if demo.code not in skipped:
