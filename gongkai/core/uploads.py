@@ -73,7 +73,7 @@ EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
 # Folders holding applicants' personal data: their files are encrypted at rest (PI-03).
-ENCRYPTED_FOLDERS = frozenset({"attachments"})
+ENCRYPTED_FOLDERS = frozenset({"attachments", "disputes"})  # the applicants' files, the copies of their complaints
 FILE_CONTEXT = "private-file"
 
 # Error codes: a form whose upload was refused answers 400; 503 when the scanner gave no verdict.

@@ -109,7 +109,8 @@ class Workflow(Generic[M]):
     transition)`` adds the process's own rules (raise ``TransitionError`` or
     ``PermissionDenied``); ``select_related`` names relations loaded with the locked row;
     ``initial`` is the state a new object starts in (drawn in the documentation); in a
-    ``closed`` state every move is refused with ``closed_refusal``;
+    ``closed`` state every move is refused with ``closed_refusal``, except the moves that name
+    it among their sources (what follows a closed case: carrying out a judgment);
     ``other_agency`` is the message for someone of another agency; ``error`` is the app's own
     subclass of ``TransitionError`` that refusals raise."""
 
@@ -178,7 +179,7 @@ class Workflow(Generic[M]):
         if actor is None or getattr(actor, "agency_id", None) is None or actor.agency_id != self.agency_of(obj):
             raise PermissionDenied(str(self.other_agency))
         state = self.state_of(obj)
-        if state in self.closed and self.closed_refusal:
+        if state in self.closed and self.closed_refusal and state not in transition.sources:
             raise self.error(self.message(transition, self.closed_refusal, obj))
         if state not in transition.sources:
             raise self.error(self.message(transition, transition.refusal, obj))

@@ -11,4 +11,6 @@ URL_ACCESS: dict[str, Access] = {
     "disputes:staff-detail": roles(*READERS, agency_kwarg="agency_slug"),
     "disputes:staff-create": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "disputes:staff-event": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "disputes:staff-document": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
+    "disputes:staff-bundle": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
 }

@@ -27,6 +27,11 @@ class DisputesConfig(AppConfig):
         register_deadline_recomputer("disputes.answer_due", recompute_open_deadlines)
         register_demo("disputes", load_demo, order=30)
 
+        from gongkai.core.backup import register_stored_files
+        from gongkai.disputes.selectors import stored_files
+
+        register_stored_files("disputes", stored_files)
+
         from gongkai.core.reminders import register_reminder_kinds
         from gongkai.disputes.reminders import KINDS
 

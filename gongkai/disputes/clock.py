@@ -102,3 +102,34 @@ def evidence_deadline(forwarded_on: date, answer: Deadline, calendar: WorkdayCal
         )
         return EvidenceDue(answer.due, answer.provisional, True, lines)
     return EvidenceDue(due, reached.provisional, False, lines)
+
+
+def _calendar_days_rolled(clock: Clock, calendar: WorkdayCalendar, opening: str, due_text: str) -> Deadline:
+    """A period of calendar days whose last day, when not a working day, moves to the next one."""
+    reached = clock.deadline(calendar, Wording(opening=opening, due="%(due)s"))
+    due = reached.due
+    assert isinstance(due, date)
+    lines = reached.explanation[:-1]
+    provisional = set(reached.provisional_years)
+    if not calendar.is_workday(due):
+        moved = add_workdays(due, 1, calendar)
+        lines.append(
+            _("%(day)s is not a working day: the period ends on the next working day.") % {"day": due.isoformat()}
+        )
+        provisional |= set(moved.provisional_years)
+        due = moved.due
+    lines.append(due_text % {"due": due.isoformat()})
+    years = tuple(sorted(provisional))
+    return Deadline(due, bool(years), years, lines)
+
+
+def new_reply_deadline(effective_on: date, days: int, working: bool, calendar: WorkdayCalendar) -> Deadline:
+    """F6: a decision (行政复议法 art. 64) or judgment that took effect on ``effective_on`` and orders
+    a new reply within ``days`` — working days, or calendar days as the document says."""
+    clock = Clock(Period(days, Unit.WORKING_DAYS if working else Unit.CALENDAR_DAYS))
+    clock.begin(effective_on)
+    opening = _("The decision or judgment took effect on %(start)s and orders a new reply within %(period)s.")
+    due_text = _("The new reply is due on %(due)s.")
+    if working:
+        return clock.deadline(calendar, Wording(opening=opening, due=due_text))
+    return _calendar_days_rolled(clock, calendar, opening, due_text)

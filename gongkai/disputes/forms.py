@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.forms import DateInput, choice_field
 from gongkai.disputes.choices import Kind, Outcome, Procedure
-from gongkai.disputes.models import DisputeEvent
+from gongkai.disputes.models import DisputeDocument, DisputeEvent
 
 E = DisputeEvent.EventKind
 
@@ -65,6 +65,23 @@ class DecisionForm(EventForm):
     outcome = forms.ChoiceField(label=_("Result"), choices=[("", "---------"), *Outcome.choices])
 
 
+class ReplyOrderedForm(EventForm):
+    """F6: the date the decision or judgment took effect, and the period it gives for a new reply."""
+
+    on = forms.DateField(label=_("Took effect on"), widget=DateInput())
+    days = forms.IntegerField(label=_("Period for the new reply"), min_value=1, max_value=180)
+    unit = forms.ChoiceField(
+        label=_("Counted in"),
+        choices=[("working", _("working days")), ("calendar", _("calendar days"))],
+        help_text=_("As the decision or judgment says: “15个工作日内” is working days, “30日内” calendar days."),
+    )
+
+
+class CarriedOutForm(EventForm):
+    document_number = forms.CharField(label=_("Document number of the new reply"), max_length=60, required=False)
+    note = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 FORMS: dict[str, type[EventForm]] = {
     E.FORWARDED: ForwardForm,
     E.EVIDENCE_RECEIVED: EventForm,
@@ -72,4 +89,30 @@ FORMS: dict[str, type[EventForm]] = {
     E.HEARING_SCHEDULED: HearingForm,
     E.ANSWERED: EventForm,
     E.DECIDED: DecisionForm,
+    E.PROCEDURE_CHANGED: EventForm,
+    E.REPLY_ORDERED: ReplyOrderedForm,
+    E.CARRIED_OUT: CarriedOutForm,
 }
+
+
+class DocumentForm(forms.Form):
+    """A document of the case; the file is checked by content (core/uploads.py)."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DisputeDocument.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    received_on = forms.DateField(label=_("Date received or made"), widget=DateInput())
+    purpose = forms.CharField(label=_("What it proves"), max_length=200, required=False)
+    upload = forms.FileField(label=_("File (PDF, JPG or PNG, at most 10 MB)"), required=False)
+    secret_explanation = forms.CharField(
+        label=_("Secret material: why it is not attached"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Secret material is never uploaded; it is listed in the evidence list with this explanation."),
+    )
+
+    def clean_upload(self):
+        from gongkai.core.uploads import check_upload
+
+        upload = self.cleaned_data.get("upload")
+        return check_upload(upload, allowed=("pdf", "jpg", "png"), max_bytes=10 * 1024 * 1024) if upload else None

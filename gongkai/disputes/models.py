@@ -52,6 +52,13 @@ class Dispute(models.Model):
     answered_on = models.DateField(_("answer filed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # 行政复议法 art. 55: the organ moved the case from the simplified to the ordinary procedure.
+    procedure_changed_on = models.DateField(_("moved to the ordinary procedure on"), null=True, blank=True)
+    # F6: an effective decision or judgment that orders a new reply, and its carrying out.
+    new_reply_due_on = models.DateField(_("new reply due on"), null=True, blank=True)
+    new_reply_due_provisional = models.BooleanField(default=False)
+    new_reply_explanation = models.JSONField(default=list, blank=True)
+    carried_out_on = models.DateField(_("carried out on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +102,9 @@ class DisputeEvent(models.Model):
         HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
         ANSWERED = "answered", _("Written answer and evidence filed")
         DECIDED = "decided", _("Decision or judgment received")
+        PROCEDURE_CHANGED = "procedure_changed", _("Moved to the ordinary procedure")
+        REPLY_ORDERED = "reply_ordered", _("Effective decision or judgment orders a new reply")
+        CARRIED_OUT = "carried_out", _("Decision or judgment carried out")
 
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
@@ -117,3 +127,47 @@ class DisputeEvent(models.Model):
         if self.pk is not None:
             raise ValueError("dispute events are append-only")
         super().save(*args, **kwargs)
+
+
+class DisputeDocument(models.Model):
+    """A document of the case (F1): the copy received (申请书副本, 起诉状副本, 应诉通知书), the
+    decision or judgment, or evidence the office adds to the bundle. A secret document is never
+    stored: it is listed in the evidence list with the explanation of why it is not attached."""
+
+    class Kind(models.TextChoices):
+        APPLICATION_COPY = "application_copy", _("Copy of the reconsideration application (申请书副本)")
+        COMPLAINT_COPY = "complaint_copy", _("Copy of the complaint (起诉状副本)")
+        COURT_NOTICE = "court_notice", _("Court's notice to respond (应诉通知书)")
+        DECISION = "decision", _("Decision or judgment")
+        NEW_REPLY = "new_reply", _("New reply made as ordered")
+        EVIDENCE = "evidence", _("Further evidence")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    received_on = models.DateField(_("date received or made"))
+    purpose = models.CharField(_("what it proves"), max_length=200, blank=True)
+    secret = models.BooleanField(_("secret: listed, not attached"), default=False)
+    secret_explanation = models.TextField(_("why it is not attached"), blank=True, max_length=1000)
+    original_name = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    stored_name = models.CharField(max_length=80, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    actor_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dispute document")
+        ordering = ["received_on", "id"]
+        constraints = [
+            # A secret document has no stored file and says why; any other has its file.
+            models.CheckConstraint(
+                condition=(Q(secret=True, stored_name="") & ~Q(secret_explanation=""))
+                | (Q(secret=False) & ~Q(stored_name="")),
+                name="disputedocument_secret_listed_not_stored",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -43,6 +43,11 @@ def answer_due(today: date, soon: date) -> Iterator[Due]:
         assert dispute.evidence_due_on is not None
         threshold = "evidence_overdue" if dispute.evidence_due_on < today else "evidence_soon"
         yield Due(f"dispute:{dispute.pk}", threshold, dispute.evidence_due_on, _emails(dispute, office=True), dispute)
+    ordered = Dispute.objects.filter(new_reply_due_on__lte=soon, carried_out_on__isnull=True).select_related("agency")
+    for dispute in ordered.order_by("new_reply_due_on", "pk"):  # F6: the new reply a decision ordered
+        assert dispute.new_reply_due_on is not None
+        threshold = "new_reply_overdue" if dispute.new_reply_due_on < today else "new_reply_soon"
+        yield Due(f"dispute:{dispute.pk}", threshold, dispute.new_reply_due_on, _emails(dispute, office=True), dispute)
 
 
 def answer_message(due: Due) -> tuple[str, str]:
@@ -53,7 +58,12 @@ def answer_message(due: Due) -> tuple[str, str]:
         "due_soon": _("Due within %(days)s working days: the answer in dispute %(number)s, by %(due)s"),
         "evidence_overdue": _("Overdue: the office's evidence for dispute %(number)s was due on %(due)s"),
         "evidence_soon": _("The office's evidence for dispute %(number)s is due by %(due)s"),
+        "new_reply_overdue": _("Overdue: the new reply ordered in dispute %(number)s was due on %(due)s"),
+        "new_reply_soon": _("The new reply ordered in dispute %(number)s is due by %(due)s"),
     }[due.threshold] % values
+    if due.threshold.startswith("new_reply"):
+        warning = _("An effective decision or judgment must be carried out (行政复议法 art. 77; 行政诉讼法 art. 94).")
+        return subject, "\n".join([subject, dispute.organ, *dispute.new_reply_explanation, warning])
     warning = (
         _("Evidence not given in time counts as no evidence (行政诉讼法 art. 34).")
         if dispute.is_lawsuit
@@ -65,7 +75,7 @@ def answer_message(due: Due) -> tuple[str, str]:
 ANSWER_DUE = ReminderKind(
     code="disputes.answer_due",
     label=gettext_lazy("Answer and evidence dates of an administrative dispute"),
-    thresholds=("overdue", "due_soon", "evidence_overdue", "evidence_soon"),
+    thresholds=("overdue", "due_soon", "evidence_overdue", "evidence_soon", "new_reply_overdue", "new_reply_soon"),
     find=answer_due,
     message=answer_message,
 )

@@ -38,3 +38,11 @@ def dispute_deadline_counts(agency: Agency, today: date) -> dict[str, int]:
         "open": disputes.open().count(),
         "overdue": disputes.unanswered().filter(answer_due_on__lt=today).count(),
     }
+
+
+def stored_files():
+    """(folder, stored name, SHA-256) of the cases' documents (checked after a restore, FILE-04)."""
+    from gongkai.disputes.models import DisputeDocument
+
+    for name, sha256 in DisputeDocument.objects.exclude(stored_name="").values_list("stored_name", "sha256").iterator():
+        yield "disputes", name, sha256

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Agency, Office
 from gongkai.applications.selectors import application_by_number
+from gongkai.core import uploads
 from gongkai.core.audit import audited_refusals, record_event
 from gongkai.core.calendar import get_calendar
 from gongkai.core.sequences import next_in_sequence
+from gongkai.core.uploads import CheckedFile
 from gongkai.core.workflow import Change
 from gongkai.disputes.choices import LAWSUITS, Kind, Outcome, Procedure
 from gongkai.disputes.clock import LAWSUIT_ANSWER_DAYS, answer_deadline, evidence_deadline
-from gongkai.disputes.models import Dispute, DisputeEvent
+from gongkai.disputes.models import Dispute, DisputeDocument, DisputeEvent
 from gongkai.disputes.transitions import DISPUTE, DisputeError
 
 E = DisputeEvent.EventKind
@@ -35,6 +37,15 @@ def _store_answer_due(dispute: Dispute) -> list[str]:
     dispute.answer_due_on = deadline.due
     dispute.answer_due_provisional = deadline.provisional
     dispute.answer_explanation = deadline.explanation
+    if dispute.procedure_changed_on is not None:
+        dispute.answer_explanation = [
+            _(
+                "Moved from the simplified to the ordinary procedure on %(day)s (行政复议法 art. 55): the "
+                "ordinary answer period applies, counted from the day the copy was received."
+            )
+            % {"day": dispute.procedure_changed_on.isoformat()},
+            *deadline.explanation,
+        ]
     fields = ["answer_due_on", "answer_due_provisional", "answer_explanation"]
     forwarded = dispute.events.filter(kind=E.FORWARDED).order_by("on", "pk").last() if dispute.pk else None
     if forwarded is not None:
@@ -157,7 +168,7 @@ def record_dispute_event(
 
 
 def _audit_safe(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k in ("office", "outcome", "hearing_on", "late")}
+    return {k: v for k, v in data.items() if k in ("office", "outcome", "hearing_on", "late", "days", "unit")}
 
 
 def _forwarded(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
@@ -221,6 +232,40 @@ def _decided(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> lis
     return ["outcome", "decided_on"]
 
 
+def _procedure_changed(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    """行政复议法 art. 55: the organ moves the case to the ordinary procedure (its check in
+    transitions._check). We apply the ordinary 10 working days from the day the copy was
+    received (art. 48); the law names no new starting day (decision 0036)."""
+    dispute.procedure, dispute.procedure_changed_on = Procedure.ORDINARY, on
+    return ["procedure", "procedure_changed_on", *_store_answer_due(dispute)]
+
+
+def _reply_ordered(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    from gongkai.disputes.clock import new_reply_deadline
+
+    if dispute.decided_on and on < dispute.decided_on:
+        raise DisputeError(_("It cannot take effect before it was made (%(day)s).") % {"day": dispute.decided_on})
+    days, working = data.get("days"), data.get("unit") != "calendar"
+    if not isinstance(days, int) or not 1 <= days <= 180:
+        raise DisputeError(_("Give the period for the new reply, 1 to 180 days."))
+    deadline = new_reply_deadline(on, days, working, get_calendar())
+    assert isinstance(deadline.due, date)
+    dispute.new_reply_due_on, dispute.new_reply_due_provisional = deadline.due, deadline.provisional
+    dispute.new_reply_explanation = deadline.explanation
+    data["unit"] = "working" if working else "calendar"
+    return ["new_reply_due_on", "new_reply_due_provisional", "new_reply_explanation"]
+
+
+def _carried_out(dispute: Dispute, on: date, note: str, data: dict[str, Any]) -> list[str]:
+    if len(note.strip()) < 2:
+        raise DisputeError(_("Say what was done to carry out the decision or judgment."))
+    if dispute.decided_on and on < dispute.decided_on:
+        raise DisputeError(_("It cannot be carried out before it was made (%(day)s).") % {"day": dispute.decided_on})
+    dispute.carried_out_on = on
+    data["late"] = bool(dispute.new_reply_due_on and on > dispute.new_reply_due_on)
+    return ["carried_out_on"]
+
+
 STEPS: dict[str, Callable[[Dispute, date, str, dict[str, Any]], list[str]]] = {
     E.FORWARDED: _forwarded,
     E.EVIDENCE_RECEIVED: _evidence_received,
@@ -228,6 +273,9 @@ STEPS: dict[str, Callable[[Dispute, date, str, dict[str, Any]], list[str]]] = {
     E.HEARING_SCHEDULED: _hearing_scheduled,
     E.ANSWERED: _answered,
     E.DECIDED: _decided,
+    E.PROCEDURE_CHANGED: _procedure_changed,
+    E.REPLY_ORDERED: _reply_ordered,
+    E.CARRIED_OUT: _carried_out,
 }
 
 
@@ -246,4 +294,115 @@ def recompute_open_deadlines(years: set[int]) -> int:
         if (dispute.answer_due_on, dispute.evidence_due_on, dispute.answer_due_provisional) != before:
             dispute.save(update_fields=fields)
             changed += 1
+    from gongkai.disputes.clock import new_reply_deadline
+
+    awaiting = Dispute.objects.filter(new_reply_due_on__isnull=False, carried_out_on__isnull=True)
+    for dispute in awaiting.select_for_update():  # F6: a new reply ordered and not yet made
+        ordered = dispute.events.filter(kind=E.REPLY_ORDERED).order_by("pk").last()
+        if ordered is None:
+            continue
+        deadline = new_reply_deadline(
+            ordered.on, ordered.data["days"], ordered.data["unit"] != "calendar", get_calendar()
+        )
+        if (deadline.due, deadline.provisional) != (dispute.new_reply_due_on, dispute.new_reply_due_provisional):
+            dispute.new_reply_due_on, dispute.new_reply_due_provisional = deadline.due, deadline.provisional
+            dispute.new_reply_explanation = deadline.explanation
+            dispute.save(update_fields=["new_reply_due_on", "new_reply_due_provisional", "new_reply_explanation"])
+            changed += 1
     return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# The case's documents and the evidence bundle
+
+
+def _office_of_the_case(actor, dispute: Dispute) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from gongkai.accounts.choices import Role
+    from gongkai.core.access import user_roles
+
+    if actor.agency_id != dispute.agency_id:
+        raise PermissionDenied(_("This dispute belongs to another agency."))
+    if Role.DISCLOSURE_OFFICER not in user_roles(actor):
+        raise PermissionDenied(_("Only the disclosure office records the steps of a dispute."))
+
+
+@audited_refusals("disputes.dispute.action_refused", errors=(DisputeError,))
+def add_document(
+    dispute: Dispute,
+    *,
+    actor,
+    kind: str,
+    title: str,
+    received_on: date,
+    purpose: str = "",
+    checked: CheckedFile | None = None,
+    secret_explanation: str = "",
+) -> DisputeDocument:
+    """File a document of the case (F1: the copy received, the court's notice; the decision; more
+    evidence). A secret one is listed with its explanation and never stored (最高法 2011 规定
+    art. 5 lets the court see it in camera; the platform holds no secret material)."""
+    _office_of_the_case(actor, dispute)
+    errors: dict[str, list[str]] = {}
+    if kind not in DisputeDocument.Kind.values:
+        errors["kind"] = [_("Choose the kind of document.")]
+    if not title.strip():
+        errors["title"] = [_("Give the document's title.")]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [_("The date cannot be in the future.")]
+    secret = bool(secret_explanation.strip())
+    if secret and checked is not None:
+        errors["upload"] = [_("A secret document is listed, not uploaded: remove the file or the explanation.")]
+    if not secret and checked is None:
+        errors["upload"] = [_("Attach the file, or explain why it cannot be attached (secret material).")]
+    if errors:
+        raise ValidationError(errors)
+    with uploads.atomic_with_files():
+        document = DisputeDocument(
+            dispute=dispute,
+            kind=kind,
+            title=title.strip()[:200],
+            received_on=received_on,
+            purpose=purpose.strip()[:200],
+            secret=secret,
+            secret_explanation=secret_explanation.strip(),
+            actor_name=actor.full_name,
+        )
+        if checked is not None:
+            document.stored_name = uploads.store(checked, "disputes")
+            document.original_name = checked.original_name
+            document.content_type = checked.content_type
+            document.size = len(checked.data)
+            document.sha256 = checked.sha256
+        document.save()
+        record_event(
+            "disputes.document.added",
+            actor=actor,
+            obj=document,
+            agency=dispute.agency,
+            data={"dispute": dispute.number, "kind": kind, "secret": secret, "sha256": document.sha256},
+        )
+    return document
+
+
+def evidence_bundle_for(dispute: Dispute, *, actor) -> tuple[bytes, int]:
+    """The numbered evidence bundle (disputes/bundle.py), its making audited: it carries the
+    applicant's records. Returns the PDF and the number of items."""
+    from gongkai.disputes.bundle import MissingFile, evidence_bundle
+
+    _office_of_the_case(actor, dispute)
+    try:
+        data, items = evidence_bundle(dispute)
+    except MissingFile as exc:
+        raise DisputeError(
+            _("A stored file is missing or has changed, so the bundle cannot be made: %(title)s.") % {"title": str(exc)}
+        ) from None
+    record_event(
+        "disputes.dispute.bundle_made",
+        actor=actor,
+        obj=dispute,
+        agency=dispute.agency,
+        data={"items": len(items), "listed_only": sum(1 for i in items if not i.pages)},
+    )
+    return data, len(items)

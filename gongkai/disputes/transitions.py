@@ -14,6 +14,7 @@ E = DisputeEvent.EventKind
 OFFICE = frozenset({Role.DISCLOSURE_OFFICER})
 RECEIVED = frozenset({Status.RECEIVED})
 OPEN = frozenset({Status.RECEIVED, Status.ANSWERED})
+DECIDED = frozenset({Status.DECIDED})
 
 
 class DisputeError(TransitionError):
@@ -37,8 +38,29 @@ def _move(kind, sources, *, target=None, keeps=False, refusal=NOT_AT_THIS_STEP):
     )
 
 
+def _after_decision(dispute: Dispute, name: str) -> None:
+    """F6: a new reply is ordered by a decision that did not uphold the act, once; it is carried
+    out once."""
+    if dispute.outcome not in ("corrected", "other"):
+        raise DisputeError(
+            _("A decision that upheld the act orders no new reply.")
+            if name == E.REPLY_ORDERED
+            else _("A decision that upheld the act leaves nothing to carry out.")
+        )
+    if name == E.REPLY_ORDERED and dispute.new_reply_due_on is not None:
+        raise DisputeError(_("The new reply has been ordered already."))
+    if name == E.CARRIED_OUT and dispute.carried_out_on is not None:
+        raise DisputeError(_("The decision or judgment has been carried out already."))
+
+
 def _check(actor, dispute: Dispute, transition: Transition) -> None:
-    """The office's evidence comes after the copy was forwarded to it, and only once (F3)."""
+    """The office's evidence comes after the copy was forwarded to it, and only once (F3); only a
+    reconsideration under the simplified procedure moves to the ordinary one (行政复议法 art. 55);
+    what follows a decision (F6): ``_after_decision``."""
+    if transition.name == E.PROCEDURE_CHANGED and dispute.procedure != "simplified":
+        raise DisputeError(_("Only a reconsideration under the simplified procedure moves to the ordinary one."))
+    if transition.name in (E.REPLY_ORDERED, E.CARRIED_OUT):
+        _after_decision(dispute, transition.name)
     if transition.name == E.EVIDENCE_RECEIVED:
         if dispute.evidence_office_id is None:
             raise DisputeError(_("Forward the copy to the office first."))
@@ -58,6 +80,9 @@ DISPUTE: Workflow[Dispute] = Workflow(
         _move(E.HEARING_SCHEDULED, OPEN, keeps=True),
         _move(E.ANSWERED, RECEIVED, target=Status.ANSWERED, refusal=_("The answer has been filed already.")),
         _move(E.DECIDED, OPEN, target=Status.DECIDED),
+        _move(E.PROCEDURE_CHANGED, RECEIVED, keeps=True, refusal=_("The answer has been filed already.")),
+        _move(E.REPLY_ORDERED, DECIDED, keeps=True, refusal=_("Record the decision or judgment first.")),
+        _move(E.CARRIED_OUT, DECIDED, keeps=True, refusal=_("Record the decision or judgment first.")),
     ],
     check=_check,
     select_related=("agency",),

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.models import Agency, Office
 from gongkai.core.reminders import due_soon_until
+from gongkai.core.uploads import refusal_status
 from gongkai.disputes.choices import Outcome
-from gongkai.disputes.forms import FORMS, EventForm, ForwardForm, RegisterForm
+from gongkai.disputes.forms import FORMS, DocumentForm, EventForm, ForwardForm, RegisterForm
 from gongkai.disputes.models import Dispute
 from gongkai.disputes.selectors import dispute_deadline_counts
-from gongkai.disputes.services import record_dispute_event, register_dispute
+from gongkai.disputes.services import add_document, evidence_bundle_for, record_dispute_event, register_dispute
 from gongkai.disputes.transitions import DISPUTE, DisputeError
 
 # Unanswered cases first (their answer date runs), then those waiting for a decision, then decided.
@@ -108,6 +109,8 @@ def _detail_context(request: HttpRequest, dispute: Dispute, given: dict | None =
         "warn": unanswered and dispute.answer_due_on <= due_soon_until(today),
         "overdue": unanswered and dispute.answer_due_on < today,
         "outcome_choices": Outcome.choices,
+        "documents": dispute.documents.order_by("received_on", "pk"),
+        "document_form": DocumentForm(prefix="document", initial={"received_on": today}),
     }
 
 
@@ -146,3 +149,45 @@ def staff_event(request: HttpRequest, agency_slug: str, number: str, kind: str) 
     if kind not in context["forms"]:  # the dispute moved on meanwhile: say why nothing was recorded
         messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Nothing was recorded."))
     return render(request, "disputes/staff_detail.html", context, status=400)
+
+
+@require_POST
+def staff_document(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    dispute = _dispute(request, agency_slug, number)
+    form = DocumentForm(request.POST, request.FILES, prefix="document")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_document(
+                dispute,
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                received_on=data["received_on"],
+                purpose=data["purpose"],
+                checked=data["upload"],
+                secret_explanation=data["secret_explanation"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Document filed with the case."))
+            return redirect("disputes:staff-detail", agency_slug=dispute.agency.slug, number=dispute.number)
+    context = _detail_context(request, dispute)
+    context["document_form"] = form
+    return render(request, "disputes/staff_detail.html", context, status=max(400, refusal_status(form)))
+
+
+def staff_bundle(request: HttpRequest, agency_slug: str, number: str) -> HttpResponse:
+    dispute = _dispute(request, agency_slug, number)
+    try:
+        data, _count = evidence_bundle_for(dispute, actor=request.user)
+    except DisputeError as exc:
+        messages.error(request, str(exc))
+        return redirect("disputes:staff-detail", agency_slug=dispute.agency.slug, number=dispute.number)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dispute.number}-evidence.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

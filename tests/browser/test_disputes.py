@@ -16,7 +16,7 @@ def test_the_officer_sees_the_answer_dates_and_registers_a_reconsideration(page,
     page.get_by_role("link", name="行政争议").first.click()
     assert_no_axe_violations(page)
     rows = page.get_by_role("row").filter(has_text="MAOSHE-ZY-")
-    assert rows.count() == 3  # the demo's open cases: two reconsiderations and a lawsuit
+    assert rows.count() == 4  # the demo's open cases: three reconsiderations and a lawsuit
     page.get_by_role("row").filter(has_text="简易程序").get_by_role("link").first.click()
     text = page.locator("main").inner_text()
     assert "第五十四条" in text

@@ -109,6 +109,7 @@ PARENT = {
     "applications:staff-receipt-with-code": "applications:staff-detail",
     "catalog:staff-action": "catalog:staff-detail",
     "disputes:staff-event": "disputes:staff-detail",
+    "disputes:staff-document": "disputes:staff-detail",
     "reports:staff-action": "reports:staff-detail",
     "reports:staff-edit": "reports:staff-detail",
     "reports:staff-correct": "reports:staff-detail",

@@ -153,6 +153,8 @@ EXPECTED = {
     "disputes:staff-detail": (APPLICATION_READERS, 200, "own-dispute"),
     "disputes:staff-create": (OFFICERS, 200, "own-agency"),
     "disputes:staff-event": (OFFICERS, 405, "own-dispute-event"),  # POST only
+    "disputes:staff-document": (OFFICERS, 405, "own-dispute"),  # POST only
+    "disputes:staff-bundle": (OFFICERS, 200, "own-dispute"),
     # The annual report: the disclosure office writes it, the leaders approve it, the web
     # administrator publishes it; the district supervisor reads the district's roll-up.
     "reports:staff-list": (REPORT_READERS, 200, "own-agency"),

@@ -366,3 +366,88 @@ def test_the_workbench_shows_the_open_disputes_to_the_office_and_the_leaders_onl
     assert "答复逾期" in client.get(dashboard).content.decode()
     client.force_login(world.person(world.township, Role.CLERK))
     assert "答复逾期" not in client.get(dashboard).content.decode()
+
+
+@time_machine.travel("2026-10-13 10:00 +0800", tick=False)
+def test_a_simplified_case_moved_to_the_ordinary_procedure_gets_ten_working_days(officer, answered_application):
+    """行政复议法 art. 55; the ordinary 10 working days from the copy (art. 48), over 国庆's make-up day."""
+    dispute = simplified_case(officer, answered_application)
+    assert dispute.answer_due_on == D("2026-10-15")  # 5 working days (art. 54)
+    moved = record_dispute_event(dispute, actor=officer, kind="procedure_changed", on=D("2026-10-12"))
+    assert (moved.procedure, moved.procedure_changed_on) == ("ordinary", D("2026-10-12"))
+    assert moved.answer_due_on == D("2026-10-22")  # 10 working days from 9 October, Saturday the 10th among them
+    assert "第五十五条" in moved.answer_explanation[0]
+    assert AuditEvent.objects.filter(event="disputes.dispute.procedure_changed").count() == 1
+    with pytest.raises(DisputeError, match="只有适用简易程序"):
+        record_dispute_event(moved, actor=officer, kind="procedure_changed", on=D("2026-10-13"))
+
+
+def test_a_decision_against_the_agency_orders_a_new_reply_tracked_to_its_carrying_out(
+    world, officer, answered_application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """F6: the new reply's date from the day the decision took effect, on the working-day calendar,
+    reminded, then carried out; an upheld decision orders nothing."""
+    from gongkai.disputes.reminders import sweep_dispute_deadlines
+
+    with time_machine.travel("2026-10-13 10:00 +0800", tick=False):
+        dispute = simplified_case(officer, answered_application)
+        record_dispute_event(dispute, actor=officer, kind="answered", on=D("2026-10-13"))
+    with time_machine.travel("2026-11-20 10:00 +0800", tick=False):
+        decided = record_dispute_event(
+            dispute, actor=officer, kind="decided", on=D("2026-11-16"), data={"outcome": "corrected"}
+        )
+        with pytest.raises(DisputeError, match="生效日期不能早于"):
+            record_dispute_event(
+                decided, actor=officer, kind="reply_ordered", on=D("2026-11-13"), data={"days": 15, "unit": "working"}
+            )
+        ordered = record_dispute_event(decided, actor=officer, kind="reply_ordered", on=D("2026-11-18"),
+            data={"days": 15, "unit": "working"})  # fmt: skip
+        assert ordered.status == "decided"  # the case stays decided; the obligation is tracked
+        assert ordered.new_reply_due_on == D("2026-12-09")  # 15 working days after 18 November
+        assert ordered.new_reply_explanation[-1] == "重新答复截止日期为 2026-12-09。"
+        with pytest.raises(DisputeError, match="已登记责令重新答复"):
+            record_dispute_event(ordered, actor=officer, kind="reply_ordered", on=D("2026-11-19"),
+                data={"days": 10, "unit": "working"})  # fmt: skip
+    with time_machine.travel("2026-12-07 10:00 +0800", tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_dispute_deadlines(D("2026-12-07")) == 1
+    assert mailoutbox[-1].subject == f"争议 {dispute.number} 责令的重新答复须于 2026-12-09 前作出"
+    assert "第七十七条" in mailoutbox[-1].body
+    with time_machine.travel("2026-12-10 10:00 +0800", tick=False):
+        with pytest.raises(DisputeError, match="请写明履行"):
+            record_dispute_event(ordered, actor=officer, kind="carried_out", on=D("2026-12-10"))
+        done = record_dispute_event(ordered, actor=officer, kind="carried_out", on=D("2026-12-10"),
+                                    note="已重新答复并送达",
+                                    data={"document_number": "茅政信复〔2026〕9号"})  # fmt: skip
+        assert done.carried_out_on == D("2026-12-10")
+        assert AuditEvent.objects.get(event="disputes.dispute.carried_out").data["late"] is True  # due on the 9th
+        assert AuditEvent.objects.filter(event="disputes.dispute.reply_ordered").count() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sweep_dispute_deadlines(D("2026-12-10")) == 0  # carried out: nothing more to remind
+
+
+@time_machine.travel("2026-11-20 10:00 +0800", tick=False)
+def test_an_upheld_decision_orders_nothing_and_leaves_nothing_to_carry_out(officer, answered_application):
+    from gongkai.disputes.transitions import DISPUTE
+
+    with time_machine.travel("2026-10-13 10:00 +0800", tick=False):
+        dispute = simplified_case(officer, answered_application)
+        record_dispute_event(dispute, actor=officer, kind="answered", on=D("2026-10-13"))
+    upheld = record_dispute_event(
+        dispute, actor=officer, kind="decided", on=D("2026-11-16"), data={"outcome": "upheld"}
+    )
+    assert DISPUTE.available(upheld, officer) == []
+    with pytest.raises(DisputeError, match="维持原行政行为的决定不会责令重新答复"):
+        record_dispute_event(upheld, actor=officer, kind="reply_ordered", on=D("2026-11-18"),
+            data={"days": 15, "unit": "working"})  # fmt: skip
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_the_application_page_leads_to_a_registration_naming_it(client, officer, answered_application):
+    client.force_login(officer)
+    page = client.get(
+        reverse("applications:staff-detail", args=["maoshe", answered_application.number])
+    ).content.decode()
+    link = reverse("disputes:staff-create", args=["maoshe"]) + f"?application={answered_application.number}"
+    assert f'href="{link}"' in page
+    form = client.get(link).content.decode()
+    assert f'value="{answered_application.number}"' in form
