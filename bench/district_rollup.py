@@ -121,7 +121,7 @@ def main() -> int:
     district = Agency.objects.get(slug="huangyan")
     with time_machine.travel("2026-12-20 10:00 +0800", tick=False):
         running = timed(lambda: district_roll_up(district, 2026), args.runs)
-    with time_machine.travel("2027-01-02 10:00 +0800", tick=False):
+    with time_machine.travel("2027-01-08 10:00 +0800", tick=False):  # after January's first working days
         if not YearFigures.objects.filter(year=2026).exists():
             freeze_ended_years()
         frozen = timed(lambda: district_roll_up(district, 2026), args.runs)

@@ -204,7 +204,10 @@ def evidence_of(application: Application) -> list[Evidence]:
                  lines=_registration_lines(application)),
     ]  # fmt: skip
     for attachment in application.attachments.order_by("pk"):
-        if attachment.kind == Attachment.Kind.SCANNED_LETTER:
+        if attachment.purged_on is not None:
+            items.append(Evidence("申请材料", application.received_on, "证明申请的原始内容",
+                                  withheld="已按保存期限删除"))  # fmt: skip
+        elif attachment.kind == Attachment.Kind.SCANNED_LETTER:
             items.append(
                 Evidence(
                     f"申请书原件扫描件（{attachment.original_name}）",

@@ -81,3 +81,9 @@ def stored_files():
         yield "catalog", name, sha256
     for name, sha256 in ImportJob.objects.exclude(stored_name="").values_list("stored_name", "sha256").iterator():
         yield "catalog-imports", name, sha256
+
+
+def published_in_year(agency, year: int) -> int:
+    """Items the agency published proactively in ``year`` (the annual report's 主动公开 figure):
+    every entry whose publication date falls in the year, withdrawn since or not."""
+    return Entry.objects.filter(agency=agency, published_on__year=year).count()

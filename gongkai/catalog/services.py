@@ -497,6 +497,12 @@ def publish_finished_document(document: Document) -> str:
         status=Status.READY,
         created_by=document.actor,
     )
+    earlier = None
+    if document.corrects:
+        earlier = Entry.objects.select_for_update().filter(agency=agency, index_number=document.corrects).first()
+    if earlier is not None:
+        entry.related_to, entry.relation = earlier, Relation.CORRECTS
+        entry.save(update_fields=["related_to", "relation"])
     revision = new_revision_if_changed(entry, document.actor)
     Opinion.objects.create(
         entry=entry,
@@ -516,5 +522,18 @@ def publish_finished_document(document: Document) -> str:
         agency=agency,
         data={"index_number": entry.index_number, "column": document.column},
     )
+    if earlier is not None and earlier.validity != Validity.AMENDED:
+        before = earlier.validity
+        earlier.validity = Validity.AMENDED  # still public, marked, and linked from its correction
+        earlier.save(update_fields=["validity", "updated_at"])
+        search.index_entry(earlier)
+        record_event(
+            "catalog.entry.validity_changed",
+            actor=document.actor,
+            obj=earlier,
+            agency=agency,
+            data={"before": {"validity": before}, "after": {"validity": earlier.validity},
+                  "reason": document.reason, "corrected_by": entry.index_number},
+        )  # fmt: skip
     assert entry.index_number is not None
     return entry.index_number

@@ -22,6 +22,10 @@ class Document:
     body: str
     formed_on: date
     actor: Any  # the person who publishes it
+    # The index number of the item this one corrects (a corrected annual report), and why: the
+    # earlier item is kept, marked amended and linked from the new one.
+    corrects: str = ""
+    reason: str = ""
 
 
 Publisher = Callable[[Document], str]

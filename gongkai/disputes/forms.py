@@ -104,11 +104,14 @@ class DocumentForm(forms.Form):
     purpose = forms.CharField(label=_("What it proves"), max_length=200, required=False)
     upload = forms.FileField(label=_("File (PDF, JPG or PNG, at most 10 MB)"), required=False)
     secret_explanation = forms.CharField(
-        label=_("Secret material: why it is not attached"),
+        label=_("State secret (国家秘密): why it is not attached"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Secret material is never uploaded; it is listed in the evidence list with this explanation."),
+        help_text=_(
+            "A state secret is never uploaded: it is listed in the evidence list with this explanation, and the "
+            "court may be asked to see it apart from the open hearing."
+        ),
     )
 
     def clean_upload(self):

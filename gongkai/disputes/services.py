@@ -236,6 +236,16 @@ def _procedure_changed(dispute: Dispute, on: date, note: str, data: dict[str, An
     """行政复议法 art. 55: the organ moves the case to the ordinary procedure (its check in
     transitions._check). We apply the ordinary 10 working days from the day the copy was
     received (art. 48); the law names no new starting day (decision 0036)."""
+    if on > dispute.answer_due_on:
+        # The simplified date had passed unanswered: art. 70 applied then; a later switch cannot
+        # give the answer a new date.
+        raise DisputeError(
+            _(
+                "The simplified procedure's answer date (%(due)s) passed before this switch: the answer "
+                "was due then (行政复议法 art. 70)."
+            )
+            % {"due": dispute.answer_due_on.isoformat()}
+        )
     dispute.procedure, dispute.procedure_changed_on = Procedure.ORDINARY, on
     return ["procedure", "procedure_changed_on", *_store_answer_due(dispute)]
 
@@ -341,8 +351,9 @@ def add_document(
     secret_explanation: str = "",
 ) -> DisputeDocument:
     """File a document of the case (F1: the copy received, the court's notice; the decision; more
-    evidence). A secret one is listed with its explanation and never stored (最高法 2011 规定
-    art. 5 lets the court see it in camera; the platform holds no secret material)."""
+    evidence). A state secret (国家秘密) is listed with its explanation and never stored: the
+    platform holds no secret material, and 最高法 2011 规定 art. 5 ¶4 lets the agency ask the court
+    that it not be shown in the open hearing."""
     _office_of_the_case(actor, dispute)
     errors: dict[str, list[str]] = {}
     if kind not in DisputeDocument.Kind.values:

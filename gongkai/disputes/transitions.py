@@ -49,6 +49,8 @@ def _after_decision(dispute: Dispute, name: str) -> None:
         )
     if name == E.REPLY_ORDERED and dispute.new_reply_due_on is not None:
         raise DisputeError(_("The new reply has been ordered already."))
+    if name == E.REPLY_ORDERED and dispute.carried_out_on is not None:
+        raise DisputeError(_("The decision or judgment has been carried out already."))
     if name == E.CARRIED_OUT and dispute.carried_out_on is not None:
         raise DisputeError(_("The decision or judgment has been carried out already."))
 

@@ -120,7 +120,7 @@ def check_carry_over(section_3: Mapping[str, Mapping[str, int]], previous: Mappi
                         "Table 3, column “%(column)s”: %(now)d applications are carried over from last "
                         "year, but last year's report carried %(then)d forward. An application of last "
                         "year was changed after that report was frozen: publish a corrected version of "
-                        "last year's report, or explain it in section 6."
+                        "last year's report first."
                     )
                     % {"column": _column_label(column), "now": count, "then": last.get(column, 0)},
                 )
@@ -136,16 +136,18 @@ def _column_label(column: str) -> str:
 
 # The phrases whose numbers must match the tables. Each pattern takes the figure in Arabic digits
 # (the form's own digits); a figure written in Chinese numerals is not checked.
-_GAP = r"[^，。；;,\d]{0,12}?"
 QUOTED: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("new", re.compile(r"(?:新收|收到)" + _GAP + r"政府信息公开申请\s*(\d+)\s*件"), "本年新收申请"),
-    ("carried_over", re.compile(r"上年结转" + _GAP + r"(\d+)\s*件"), "上年结转申请"),
-    ("results_total", re.compile(r"办结" + _GAP + r"(\d+)\s*件"), "本年办结申请"),
-    ("carried_forward", re.compile(r"结转下年度" + _GAP + r"(\d+)\s*件"), "结转下年度申请"),
-    ("reconsideration", re.compile(r"行政复议" + _GAP + r"(\d+)\s*(?:件|起)"), "行政复议案件"),
-    ("lawsuits", re.compile(r"行政诉讼" + _GAP + r"(\d+)\s*(?:件|起)"), "行政诉讼案件"),
-    ("fees", re.compile(r"行政事业性收费" + _GAP + r"(\d+(?:\.\d+)?)\s*万元"), "行政事业性收费金额"),
-    ("processing_fees", re.compile(r"信息处理费" + _GAP + r"(\d+(?:\.\d+)?)\s*元"), "信息处理费"),
+    # Each phrase as the starting text writes it; ordinary wording around it is not read as a
+    # figure ("予以公开12件" is not the 办结 total, "行政复议、行政诉讼共3件" names neither).
+    ("new", re.compile(r"(?:新收|收到)政府信息公开申请\s*(\d+)\s*件"), "本年新收申请"),
+    ("carried_over", re.compile(r"上年结转(?:政府信息公开申请)?\s*(\d+)\s*件"), "上年结转申请"),
+    ("results_total", re.compile(r"办结(?:政府信息公开申请)?\s*(\d+)\s*件"), "本年办结申请"),
+    ("carried_forward", re.compile(r"结转下年度(?:继续办理)?\s*(\d+)\s*件"), "结转下年度申请"),
+    ("reconsideration", re.compile(r"行政复议\s*(\d+)\s*(?:件|起)"), "行政复议案件"),
+    ("lawsuits", re.compile(r"行政诉讼\s*(\d+)\s*(?:件|起)"), "行政诉讼案件"),
+    ("catalog_published", re.compile(r"主动公开政府信息\s*(\d+)\s*条"), "主动公开政府信息条数"),
+    ("fees", re.compile(r"行政事业性收费(?:金额)?\s*(\d+(?:\.\d+)?)\s*万元"), "行政事业性收费金额"),
+    ("processing_fees", re.compile(r"信息处理费\s*(\d+(?:\.\d+)?)\s*元"), "信息处理费"),
 )
 
 
@@ -161,6 +163,7 @@ def table_figures(figures: Mapping[str, Any], section_2: Mapping[str, Any]) -> d
         "lawsuits": Decimal(sum(groups[key]["total"] for key, _label in DISPUTE_GROUPS if key != "reconsideration")),
         "fees": decimal_or_none((section_2.get("fees") or {}).get("amount")),
         "processing_fees": decimal_or_none(figures.get("fees_collected")),
+        "catalog_published": decimal_or_none(figures.get("catalog_published")),
     }
 
 
@@ -214,7 +217,12 @@ def check_texts(texts: Mapping[str, str], figures: Mapping[str, Any], section_2:
     known = table_figures(figures, section_2)
     fees = known["processing_fees"]
     other = texts.get("other_matters", "")
-    if fees is not None and fees > 0 and ("信息处理费" not in other or re.search(r"未收取信息处理费|未收费", other)):
-        message = _("Information-processing fees of %(amount)s yuan were collected this year: section 6 must say so.")
+    collected = fees is not None and fees > 0
+    if "信息处理费" not in other or (collected and re.search(r"未收取信息处理费|未收费", other)):
+        message = (
+            _("Information-processing fees of %(amount)s yuan were collected this year: section 6 must say so.")
+            if collected
+            else _("Section 6 must say whether information-processing fees were collected (none this year).")
+        )
         broken.append(Broken("text.fees", message % {"amount": fees}))
     return broken + _quoted(texts, known)

@@ -5,7 +5,7 @@ a published one as a new version. Issue 11; 条例 art. 49–50."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Agency
 from gongkai.applications.selectors import fees_collected
+from gongkai.catalog.selectors import published_in_year
 from gongkai.core.audit import audited_refusals, record_event
+from gongkai.core.calendar import get_calendar
 from gongkai.core.publication import Document, publish_document
+from gongkai.core.workdays import add_workdays
 from gongkai.core.workflow import Change
 from gongkai.reports import annual, starting_text
 from gongkai.reports.annual import Broken
@@ -43,6 +46,8 @@ def _figures_json(agency: Agency, year: int) -> dict[str, Any]:
     data.pop("rules")
     # 信息处理费 paid in the year (yuan): section 六 reports it (国办公开办函〔2021〕30号).
     data["fees_collected"] = str(fees_collected(agency, year))
+    # Items published proactively in the year (section 一 quotes it; the catalog holds them).
+    data["catalog_published"] = published_in_year(agency, year)
     return data
 
 
@@ -71,10 +76,21 @@ def frozen_figures(agency: Agency, year: int) -> YearFigures | None:
     return YearFigures.objects.filter(agency=agency, year=year).order_by("frozen_at", "pk").first()
 
 
+# Letters and visits of the year's last days are registered in the first working days of January
+# with their own receipt dates (seed E1: one working day; 1 January is a holiday): the daily job
+# waits for them before it freezes the year as it stood at 24:00 on 31 December.
+SETTLE_WORKING_DAYS = 3
+
+
 def freeze_ended_years(now: datetime | None = None) -> int:
-    """The job run just after midnight on 1 January (and daily, should it have been missed):
-    freeze last year's figures for every agency that has none yet."""
-    year = timezone.localdate(now).year - 1
+    """The daily job (00:05): once the first ``SETTLE_WORKING_DAYS`` working days of January have
+    passed, freeze last year's figures for every agency that has none yet (a missed day is caught
+    up the next). A report submitted earlier freezes its own figures then."""
+    today = timezone.localdate(now)
+    year = today.year - 1
+    settled = add_workdays(date(year, 12, 31), SETTLE_WORKING_DAYS, get_calendar()).due
+    if today <= settled:
+        return 0
     done = 0
     for agency in Agency.objects.order_by("pk"):
         if frozen_figures(agency, year) is None:
@@ -274,7 +290,7 @@ def _publish(report: Report, actor) -> list[str]:
     previous = Report.objects.select_for_update().filter(
         agency=report.agency, year=report.year, status=Status.PUBLISHED
     )
-    superseded = list(previous.values_list("version", flat=True))
+    superseded = list(previous.values_list("version", "index_number"))
     previous.update(status=Status.SUPERSEDED)
     title = f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
     if report.version > 1:
@@ -284,20 +300,25 @@ def _publish(report: Report, actor) -> list[str]:
         f"{report.year}年政府信息公开工作年度报告。"
     )
     if report.version > 1:
-        summary += (
-            f"本版更正第{superseded[0] if superseded else report.version - 1}版，更正原因：{report.correction_reason}"
+        replaced = superseded[0][0] if superseded else report.version - 1
+        summary += f"本版更正第{replaced}版，更正原因：{report.correction_reason}"
+    try:
+        index_number = publish_document(
+            Document(
+                agency=report.agency,
+                column=COLUMN,
+                title=title,
+                summary=summary,
+                body=_body(report),
+                formed_on=timezone.localdate(),
+                actor=actor,
+                corrects=superseded[0][1] if superseded else "",
+                reason=report.correction_reason,
+            )
         )
-    report.index_number = publish_document(
-        Document(
-            agency=report.agency,
-            column=COLUMN,
-            title=title,
-            summary=summary,
-            body=_body(report),
-            formed_on=timezone.localdate(),
-            actor=actor,
-        )
-    )
+    except ValidationError as exc:  # the catalog refuses (e.g. an agency with no office)
+        raise ReportError(" ".join(exc.messages)) from None
+    report.index_number = index_number
     report.published_at = timezone.now()
     return ["index_number", "published_at"]
 
@@ -331,18 +352,22 @@ def start_correction(report: Report, *, actor, reason: str, refreeze: bool) -> R
     )
     latest = Report.objects.filter(agency=locked.agency, year=locked.year).order_by("-version").first()
     assert latest is not None
-    correction = Report.objects.create(
-        agency=locked.agency,
-        year=locked.year,
-        version=latest.version + 1,
-        correction_reason=reason.strip(),
-        overview=locked.overview,
-        problems=locked.problems,
-        other_matters=locked.other_matters,
-        section_2=locked.section_2,
-        figures=figures,
-        created_by=actor,
-    )
+    try:  # two corrections at once (SQLite locks late): the one-in-progress constraint refuses one
+        with transaction.atomic():
+            correction = Report.objects.create(
+                agency=locked.agency,
+                year=locked.year,
+                version=latest.version + 1,
+                correction_reason=reason.strip(),
+                overview=locked.overview,
+                problems=locked.problems,
+                other_matters=locked.other_matters,
+                section_2=locked.section_2,
+                figures=figures,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise ReportError(_("A correction of this report is already on its way.")) from None
     record_event(
         "reports.report.correction_started",
         actor=actor,

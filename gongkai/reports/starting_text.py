@@ -15,6 +15,7 @@ def offer(agency: Agency, year: int, figures: dict[str, Any]) -> dict[str, str]:
     lawsuits = groups["lawsuit"]["total"] + groups["lawsuit_after_reconsideration"]["total"]
     overview = (
         f"{year}年，{agency.name}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+        f"本年度主动公开政府信息{figures.get('catalog_published', 0)}条，"
         "【请补充：主动公开、政府信息管理、平台建设、监督保障等工作情况】。\n"
         f"依申请公开方面，本年度新收政府信息公开申请{rows['new']['total']}件，"
         f"上年结转{rows['carried_over']['total']}件，"

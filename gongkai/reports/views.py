@@ -52,7 +52,7 @@ def _report(request: HttpRequest, agency_slug: str, year: int, version: str | No
     agency = _agency(request, agency_slug)
     versions = Report.objects.filter(agency=agency, year=year).select_related("agency", "figures")
     if version:
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit()):
             raise Http404
         return get_object_or_404(versions, version=int(version))
     report = versions.exclude(status=Status.SUPERSEDED).order_by("-version").first()

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sqlite3
 import uuid
 from datetime import timedelta
 
@@ -47,7 +49,13 @@ def test_counting_keeps_the_window():
 
 def _database_for_workers(tmp_path) -> dict:
     if connection.vendor == "sqlite":  # the test database lives in memory: use a file
-        return dict(settings.DATABASES["default"], NAME=str(tmp_path / "shared.sqlite3"), TEST={})
+        path = tmp_path / "shared.sqlite3"
+        # Made in WAL mode before the workers start: two processes switching a new file's journal
+        # mode at the same moment lock each other out (their init_command), a race of the test.
+
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+        return dict(settings.DATABASES["default"], NAME=str(path), TEST={})
     keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
     return {k: connection.settings_dict[k] for k in keys if k in connection.settings_dict}
 

@@ -382,6 +382,15 @@ def test_a_simplified_case_moved_to_the_ordinary_procedure_gets_ten_working_days
         record_dispute_event(moved, actor=officer, kind="procedure_changed", on=D("2026-10-13"))
 
 
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_a_switch_after_the_simplified_date_passed_cannot_cure_a_late_answer(officer, answered_application):
+    dispute = simplified_case(officer, answered_application)  # due 2026-10-15
+    with pytest.raises(DisputeError, match="简易程序的答复期限（2026-10-15）已经届满"):
+        record_dispute_event(dispute, actor=officer, kind="procedure_changed", on=D("2026-10-16"))
+    dispute.refresh_from_db()
+    assert (dispute.procedure, dispute.answer_due_on) == ("simplified", D("2026-10-15"))
+
+
 def test_a_decision_against_the_agency_orders_a_new_reply_tracked_to_its_carrying_out(
     world, officer, answered_application, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -103,6 +103,8 @@ def test_a_report_that_keeps_every_rule_goes_from_draft_to_the_catalogs_annual_r
         ({"problems": ""}, "text.problems_empty"),
         ({"overview": OVERVIEW.replace("新收政府信息公开申请3件", "新收政府信息公开申请4件")}, "text.figure"),
         ({"overview": OVERVIEW + "【请补充：平台建设】"}, "text.placeholder"),
+        ({"overview": "本年度主动公开政府信息5条。" + OVERVIEW}, "text.figure"),  # the catalog holds none
+        ({"other_matters": "无其他需要报告的事项。"}, "text.fees"),  # 六 says nothing of 信息处理费
         ({"section_2": {**good_section_2(), "licensing": {"decisions": "", "source": "网"}}}, "section_2.blank"),
         ({"section_2": {**good_section_2(), "penalties": {"decisions": "2", "source": ""}}}, "section_2.source"),
         ({"section_2": good_section_2(in_force=13) | {"first_year": {"regulations": "0", "normative_documents": "10"}}},
@@ -119,6 +121,12 @@ def test_a_report_that_breaks_a_rule_cannot_be_submitted(world, township, overri
     assert report.status == Status.DRAFT
     assert report.figures is None
     assert AuditEvent.objects.filter(event="reports.report.action_refused", object_id=str(report.pk)).exists()
+
+
+@time_machine.travel(AFTER, tick=False)
+def test_ordinary_wording_around_the_figures_is_not_read_as_a_figure(world, township):
+    text = OVERVIEW + "其中予以公开1件，被申请行政复议、提起行政诉讼共5件，办结的申请均在期限内答复。"
+    assert services.broken_rules(written(world, township, overview=text)) == []
 
 
 @time_machine.travel("2026-12-28 10:00 +0800", tick=False)
@@ -162,7 +170,11 @@ def test_the_figures_are_frozen_and_a_later_edit_shows_but_changes_nothing_until
     assert Report.objects.get(pk=report.pk).status == Status.PUBLISHED  # stays public meanwhile
     correction = walk(world, correction, "submit", "review", "approve", "publish")
     assert Report.objects.get(pk=report.pk).status == Status.SUPERSEDED
-    assert "更正版，第2版" in Entry.objects.get(index_number=correction.index_number).title
+    corrected = Entry.objects.get(index_number=correction.index_number)
+    assert "更正版，第2版" in corrected.title
+    earlier = Entry.objects.get(index_number=report.index_number)
+    assert (corrected.related_to, corrected.relation) == (earlier, "corrects")
+    assert (earlier.status, earlier.validity) == ("published", "amended")  # public, marked, linked
     assert YearFigures.objects.filter(agency=township, year=2026).count() == 2
     started = AuditEvent.objects.get(event="reports.report.correction_started")
     assert (started.data["version"], started.data["reason"], started.data["refrozen"]) == (
@@ -283,6 +295,7 @@ def test_the_pages_show_the_rules_save_a_draft_refuse_bad_numbers_in_chinese_and
     response = client.get(reverse("reports:staff-download", args=["maoshe", 2026, "docx"]))
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert client.get(url + "?version=²").status_code == 404  # a digit that is not 0-9: not a 500
     other = world.person(world.department, Role.DISCLOSURE_OFFICER)
     client.force_login(other)
     assert client.get(url).status_code in (403, 404)
@@ -324,12 +337,17 @@ def test_the_office_is_reminded_before_31_january_and_after_it_when_unpublished(
     assert late[f"report:{world.township.pk}:2026"].recipients == ["maoshe.disclosure@example.gov.cn"]
 
 
-@time_machine.travel("2027-01-01 00:05 +0800", tick=False)
-def test_the_new_years_job_freezes_last_years_figures_once(world, township):
+def test_the_new_years_job_waits_for_januarys_first_working_days_then_freezes_once(world, township):
+    """Seed E1: a letter of 31 December may be registered on the next working days with its own
+    date; the year is frozen (as at 24:00 on 31 December) after the third working day of January."""
     from gongkai.reports.tasks import freeze_last_year
 
-    assert freeze_last_year.call_local() == 3  # the district, the township, the department
-    assert freeze_last_year.call_local() == 0
+    with time_machine.travel("2027-01-06 00:05 +0800", tick=False):  # 元旦 1 January; 4, 5, 6 January
+        assert freeze_last_year.call_local() == 0
+        record(township, "business", date(2026, 12, 31))  # registered late, with its own date
+    with time_machine.travel("2027-01-07 00:05 +0800", tick=False):
+        assert freeze_last_year.call_local() == 3  # the district, the township, the department
+        assert freeze_last_year.call_local() == 0
     frozen = services.frozen_figures(township, 2026)
-    assert frozen.data["section_3"]["rows"]["carried_forward"]["total"] == 1
+    assert frozen.data["section_3"]["rows"]["carried_forward"]["total"] == 2
     assert AuditEvent.objects.filter(event="reports.figures.frozen").count() == 3
