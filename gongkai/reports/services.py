@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -329,7 +329,9 @@ def start_correction(report: Report, *, actor, reason: str, refreeze: bool) -> R
     """A corrected report is a new version with its reason; the published version stays public
     until the correction is published. ``refreeze``: the correction stands on the records as they
     are now (a new freeze with the same reason), else on the figures of the version it corrects."""
-    locked = Report.objects.select_for_update().select_related("agency", "figures").get(pk=report.pk)
+    # Lock the report's own row: PostgreSQL refuses FOR UPDATE on the nullable side of the join.
+    of = ("self",) if connection.features.has_select_for_update_of else ()
+    locked = Report.objects.select_for_update(of=of).select_related("agency", "figures").get(pk=report.pk)
     if actor.agency_id != locked.agency_id:
         raise ReportError(_("This report belongs to another agency."))
     from gongkai.accounts.choices import Role
