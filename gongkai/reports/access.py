@@ -11,6 +11,7 @@ URL_ACCESS: dict[str, Access] = {
     "reports:staff-list": roles(*READERS, agency_kwarg="agency_slug"),
     "reports:staff-detail": roles(*READERS, agency_kwarg="agency_slug"),
     "reports:staff-json": roles(*READERS, agency_kwarg="agency_slug"),
+    "api:reports_annual": roles(*READERS, agency_kwarg="agency_slug"),
     "reports:staff-download": roles(*READERS, agency_kwarg="agency_slug"),
     "reports:staff-start": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),
     "reports:staff-edit": roles(Role.DISCLOSURE_OFFICER, agency_kwarg="agency_slug"),

@@ -24,3 +24,8 @@ class ReportsConfig(AppConfig):
         register_workflow(REPORT)
         register_demo("reports", load_demo, order=40)
         register_reminder_kinds(*KINDS)
+
+        from gongkai.core.api import register_router
+        from gongkai.reports.api import router
+
+        register_router("/reports", router)

@@ -48,7 +48,8 @@ def _agency(request: HttpRequest, agency_slug: str) -> Agency:
     return get_object_or_404(Agency, slug=agency_slug, pk=user.agency_id)
 
 
-def _report(request: HttpRequest, agency_slug: str, year: int, version: str | None = None) -> Report:
+def report_of(request: HttpRequest, agency_slug: str, year: int, version: str | None = None) -> Report:
+    """The version asked for (the newest not superseded by default) of the person's own agency."""
     agency = _agency(request, agency_slug)
     versions = Report.objects.filter(agency=agency, year=year).select_related("agency", "figures")
     if version:
@@ -139,13 +140,13 @@ def _context(request: HttpRequest, report: Report, form: ReportForm | None = Non
 
 
 def staff_detail(request: HttpRequest, agency_slug: str, year: int) -> HttpResponse:
-    report = _report(request, agency_slug, year, request.GET.get("version"))
+    report = report_of(request, agency_slug, year, request.GET.get("version"))
     return render(request, "reports/staff_detail.html", _context(request, report))
 
 
 @require_POST
 def staff_edit(request: HttpRequest, agency_slug: str, year: int) -> HttpResponse:
-    report = _report(request, agency_slug, year)
+    report = report_of(request, agency_slug, year)
     form = ReportForm(request.POST, first_year=previous_report(report.agency, report.year) is None)
     if form.is_valid():
         try:
@@ -167,7 +168,7 @@ def staff_edit(request: HttpRequest, agency_slug: str, year: int) -> HttpRespons
 
 @require_POST
 def staff_action(request: HttpRequest, agency_slug: str, year: int, action: str) -> HttpResponse:
-    report = _report(request, agency_slug, year)
+    report = report_of(request, agency_slug, year)
     if action not in {t.name for t in REPORT.transitions}:
         raise Http404
     form = ActionForm(request.POST)
@@ -183,7 +184,7 @@ def staff_action(request: HttpRequest, agency_slug: str, year: int, action: str)
 
 @require_POST
 def staff_correct(request: HttpRequest, agency_slug: str, year: int) -> HttpResponse:
-    report = _report(request, agency_slug, year)
+    report = report_of(request, agency_slug, year)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the correction."))
@@ -202,7 +203,7 @@ def staff_correct(request: HttpRequest, agency_slug: str, year: int) -> HttpResp
 
 
 def staff_download(request: HttpRequest, agency_slug: str, year: int, fmt: str) -> HttpResponse:
-    report = _report(request, agency_slug, year, request.GET.get("version"))
+    report = report_of(request, agency_slug, year, request.GET.get("version"))
     content = content_of(report, figures_of(report))
     name = f"{report.agency.slug}-{report.year}-v{report.version}-annual-report.{fmt}"
     if fmt == "docx":
@@ -216,9 +217,8 @@ def staff_download(request: HttpRequest, agency_slug: str, year: int, fmt: str) 
     return response
 
 
-def staff_json(request: HttpRequest, agency_slug: str, year: int) -> HttpResponse:
-    """The JSON of docs/annual-report.md for the version shown, with every rule it breaks."""
-    report = _report(request, agency_slug, year, request.GET.get("version"))
+def report_json(report: Report) -> dict[str, Any]:
+    """The JSON of docs/annual-report.md for a version, with every rule it breaks."""
     data = dict(figures_of(report))
     broken = broken_rules(report)
     data.update(
@@ -229,7 +229,12 @@ def staff_json(request: HttpRequest, agency_slug: str, year: int) -> HttpRespons
         texts={"overview": report.overview, "problems": report.problems, "other_matters": report.other_matters},
         rules={"passed": not broken, "broken": [{"rule": b.rule, "message": b.message} for b in broken]},
     )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return data
+
+
+def staff_json(request: HttpRequest, agency_slug: str, year: int) -> HttpResponse:
+    report = report_of(request, agency_slug, year, request.GET.get("version"))
+    return JsonResponse(report_json(report), json_dumps_params={"ensure_ascii": False})
 
 
 def district(request: HttpRequest) -> HttpResponse:

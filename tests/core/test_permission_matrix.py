@@ -160,6 +160,7 @@ EXPECTED = {
     "reports:staff-list": (REPORT_READERS, 200, "own-agency"),
     "reports:staff-detail": (REPORT_READERS, 200, "own-report"),
     "reports:staff-json": (REPORT_READERS, 200, "own-report"),
+    "api:reports_annual": (REPORT_READERS, 200, "api-report"),
     "reports:staff-download": (REPORT_READERS, 200, "own-report-file"),
     "reports:staff-action": (REPORT_READERS, 405, "own-report-action"),  # POST only
     "reports:staff-start": (OFFICERS, 405, "own-agency"),  # POST only
@@ -200,6 +201,9 @@ def build_url(name, kind, agency, member):
         if kind == "own-dispute-event":
             return reverse(name, args=[agency.slug, dispute.number, "answered"]), query
         return reverse(name, args=[agency.slug, dispute.number]), query
+    if kind == "api-report":
+        Report.objects.get_or_create(agency=agency, year=2026)
+        return reverse(name, kwargs={"agency_slug": agency.slug, "year": 2026}), query
     if kind in ("own-report", "own-report-file", "own-report-action"):
         Report.objects.get_or_create(agency=agency, year=2026)
         extra = {"own-report-file": ["docx"], "own-report-action": ["submit"]}.get(kind, [])

@@ -302,6 +302,23 @@ def test_the_pages_show_the_rules_save_a_draft_refuse_bad_numbers_in_chinese_and
 
 
 @time_machine.travel(AFTER, tick=False)
+def test_the_staff_api_gives_the_documented_json_to_the_agencys_own_staff_only(world, township, client):
+    written(world, township, problems="无")
+    url = "/api/v1/reports/maoshe/2026"
+    assert client.get(url).status_code in (302, 401, 403)  # not signed in
+    client.force_login(world.person(township, Role.LEADER_IN_CHARGE))
+    data = client.get(url).json()
+    assert (data["year"], data["version"], data["status"], data["frozen"]) == (2026, 1, "draft", False)
+    assert data["section_3"]["rows"]["carried_forward"]["total"] == 1
+    assert data["texts"]["problems"] == "无"
+    assert "text.problems_none" in {b["rule"] for b in data["rules"]["broken"]}
+    assert client.get(url + "?version=7").status_code == 404
+    assert "/api/v1/reports/{agency_slug}/{year}" in client.get("/api/v1/openapi.json").json()["paths"]
+    client.force_login(world.person(world.department, Role.DISCLOSURE_OFFICER))
+    assert client.get(url).status_code in (403, 404)  # another agency's report
+
+
+@time_machine.travel(AFTER, tick=False)
 def test_the_district_supervisor_sees_each_agencys_state_and_the_consolidated_tables(world, township, client):
     walk(world, written(world, township), "submit")
     record(world.department, "legal_service", date(2026, 6, 1), date(2026, 6, 20), "disclosed")
