@@ -242,7 +242,10 @@ def district(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     agency = get_object_or_404(Agency, pk=user.agency_id)
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and 2008 <= int(raw) <= 2999 else timezone.localdate().year - 1
+    valid = raw.isascii() and raw.isdigit() and 2008 <= int(raw) <= 2999
+    year = int(raw) if valid else timezone.localdate().year - 1
+    if raw and not valid:
+        messages.error(request, _("Give the year as a number such as 2026."))
     states, totals = district_roll_up(agency, year)
     return render(
         request,

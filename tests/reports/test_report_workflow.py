@@ -338,6 +338,9 @@ def test_the_district_supervisor_sees_each_agencys_state_and_the_consolidated_ta
         page = client.get(reverse("reports:district") + "?year=2026").content.decode()
         assert "已发布（第1版）" in page
         assert "2 家逾期" in page
+        bad = client.get(reverse("reports:district") + "?year=二〇二六")
+        assert "请填写年份数字" in bad.content.decode()  # and last year is shown instead
+        assert bad.context["year"] == 2026
     client.force_login(world.person(township, Role.DISCLOSURE_OFFICER))
     assert client.get(reverse("reports:district")).status_code == 403
 
